@@ -1,0 +1,482 @@
+//! Check: diagnostics of meaning over a loaded site — codes, numbers,
+//! references between files, translation state. Pure: reads the model, never
+//! the file system, so `build`, `check` and `serve` report the same things.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::*;
+use crate::translations::{self, Status};
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Everything wrong with `site`, as of `today` (for stale contacts).
+pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    check_config(site, &mut d);
+    let declared: HashSet<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    for corridor in &site.corridors {
+        check_corridor(site, corridor, &declared, &mut d);
+        check_contact_file(site, &corridor.contacts, &declared, today, &mut d);
+    }
+    check_contact_file(site, &site.shared_contacts, &declared, today, &mut d);
+    check_pages(site, &declared, &mut d);
+    check_locales(site, &mut d);
+    d
+}
+
+fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
+    let c = &site.config;
+    let file = Path::new("site.yaml");
+    let line = |key: &str| c.key_lines.get(key).copied();
+    let mut seen = HashSet::new();
+    for l in &c.languages {
+        if let Err(e) = valid_language(&l.code) {
+            d.push(Diagnostic::error(file, Some(l.line), e));
+        }
+        if !seen.insert(l.code.as_str()) {
+            d.push(Diagnostic::error(
+                file,
+                Some(l.line),
+                format!("language '{}' is listed twice", l.code),
+            ));
+        }
+        for f in &l.fallback {
+            if c.language(f).is_none() {
+                d.push(Diagnostic::error(
+                    file,
+                    Some(l.line),
+                    format!(
+                        "unknown language code '{f}' in the fallback of '{}': not in `languages`",
+                        l.code
+                    ),
+                ));
+            }
+        }
+    }
+    if c.language(&c.default_language).is_none() {
+        d.push(Diagnostic::error(
+            file,
+            line("default_language"),
+            format!(
+                "unknown language code '{}': default_language must be one of `languages`",
+                c.default_language
+            ),
+        ));
+    }
+    if !(c.base_url.starts_with("https://") || c.base_url.starts_with("http://")) {
+        d.push(Diagnostic::error(
+            file,
+            line("base_url"),
+            format!(
+                "base_url '{}' must be an absolute http(s) address",
+                c.base_url
+            ),
+        ));
+    }
+    check_localized_keys(&c.title, &site.config, file, line("title"), d);
+}
+
+fn check_localized_keys(
+    text: &Localized,
+    config: &SiteConfig,
+    file: &Path,
+    line: Option<usize>,
+    d: &mut Vec<Diagnostic>,
+) {
+    for lang in text.texts.keys() {
+        if config.language(lang).is_none() {
+            d.push(Diagnostic::error(
+                file,
+                line,
+                format!("unknown language code '{lang}': not in site.yaml `languages`"),
+            ));
+        }
+    }
+}
+
+fn check_corridor(
+    site: &Site,
+    corridor: &Corridor,
+    declared: &HashSet<&str>,
+    d: &mut Vec<Diagnostic>,
+) {
+    let file = corridor.file.as_path();
+    let line = |key: &str| corridor.key_lines.get(key).copied();
+    for (key, code) in [
+        ("origin", &corridor.origin),
+        ("destination", &corridor.destination),
+    ] {
+        if let Err(e) = valid_country(code) {
+            d.push(Diagnostic::error(file, line(key), format!("{key}: {e}")));
+        }
+    }
+    for lang in &corridor.languages {
+        if !declared.contains(lang.as_str()) {
+            d.push(Diagnostic::error(
+                file,
+                line("languages"),
+                format!("unknown language code '{lang}': not in site.yaml `languages`"),
+            ));
+        }
+    }
+    if !corridor.publishes(&corridor.source_language) {
+        d.push(Diagnostic::error(
+            file,
+            line("source_language"),
+            format!(
+                "source_language '{}' is not one of the corridor's `languages`",
+                corridor.source_language
+            ),
+        ));
+    }
+    check_localized_keys(&corridor.title, &site.config, file, line("title"), d);
+
+    let mut seen = HashSet::new();
+    for chapter in &corridor.chapters {
+        let slug = chapter.slug.as_str();
+        if !seen.insert(slug) {
+            d.push(Diagnostic::error(
+                file,
+                Some(chapter.line),
+                format!("chapter '{slug}' is listed twice"),
+            ));
+            continue;
+        }
+        if slug == CONTACTS_CHAPTER {
+            continue;
+        }
+        let in_any = site
+            .config
+            .languages
+            .iter()
+            .any(|l| site.chapter_page(corridor, &l.code, slug).is_some());
+        if !in_any {
+            d.push(Diagnostic::error(
+                file,
+                Some(chapter.line),
+                format!(
+                    "chapter '{slug}' has no page in any language: expected content/{}/<lang>/{slug}.md or content/{SHARED}/<lang>/{slug}.md",
+                    corridor.slug
+                ),
+            ));
+            continue;
+        }
+        for lang in corridor.languages.iter().filter(|l| declared.contains(l.as_str())) {
+            match translations::status(site, corridor, slug, lang) {
+                Some(Status::Missing) => {
+                    let shown = match site.chapter_text(corridor, lang, slug) {
+                        ChapterText::Fallback { page } => page.lang.as_str(),
+                        _ => "no",
+                    };
+                    d.push(Diagnostic::warning(
+                        file,
+                        Some(chapter.line),
+                        format!(
+                            "chapter '{slug}' is not translated into '{lang}' (content/{}/{lang}/{slug}.md): readers see the '{shown}' text",
+                            corridor.slug
+                        ),
+                    ));
+                }
+                Some(Status::Outdated) => {
+                    let ChapterText::Own { page, .. } = site.chapter_text(corridor, lang, slug)
+                    else {
+                        continue;
+                    };
+                    let source = site
+                        .chapter_page(corridor, &corridor.source_language, slug)
+                        .map(|p| crate::diagnostic::display_path(&p.file))
+                        .unwrap_or_default();
+                    let why = if page.source_hash.is_none() {
+                        "has no source_hash".to_string()
+                    } else {
+                        format!("{source} has changed since it was translated")
+                    };
+                    d.push(Diagnostic::warning(
+                        &page.file,
+                        Some(page.line_of("source_hash")),
+                        format!(
+                            "outdated translation: {why}; update the text, then run `pocketguide translations --stamp {}`",
+                            crate::diagnostic::display_path(&page.file)
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn check_contact_file(
+    site: &Site,
+    file: &ContactFile,
+    declared: &HashSet<&str>,
+    today: NaiveDate,
+    d: &mut Vec<Diagnostic>,
+) {
+    let mut first_line: HashMap<&str, usize> = HashMap::new();
+    for c in &file.contacts {
+        let at = |key: &str| Some(c.line_of(key));
+        let err = |d: &mut Vec<Diagnostic>, key: &str, msg: String| {
+            d.push(Diagnostic::error(&c.file, at(key), msg))
+        };
+        if c.id.is_empty()
+            || !c
+                .id
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+        {
+            err(d, "id", format!("contact id '{}' may use only a-z, 0-9 and -", c.id));
+        }
+        if let Some(first) = first_line.insert(&c.id, c.line_of("id")) {
+            first_line.insert(&c.id, first);
+            err(
+                d,
+                "id",
+                format!("contact id '{}' is used twice in this file (first on line {first})", c.id),
+            );
+        }
+        if let Err(e) = valid_country(&c.country) {
+            err(d, "country", format!("country: {e}"));
+        }
+        if let Some(p) = &c.phone {
+            if let Err(e) = valid_phone(p, true) {
+                err(d, "phone", format!("phone '{p}' is not well-formed: {e}"));
+            }
+        }
+        if let Some(w) = &c.whatsapp {
+            if let Err(e) = valid_phone(w, false) {
+                err(d, "whatsapp", format!("whatsapp '{w}' is not well-formed: {e}"));
+            }
+        }
+        if let Some(e) = &c.email {
+            if !email_address::EmailAddress::is_valid(e) || !e.contains('.') {
+                err(d, "email", format!("e-mail '{e}' is not well-formed"));
+            }
+        }
+        if let Some(u) = &c.url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                err(d, "url", format!("url '{u}' must start with https:// or http://"));
+            }
+        }
+        if let Some(t) = &c.telegram {
+            let h = t.trim_start_matches('@');
+            let ok = (5..=32).contains(&h.len())
+                && h.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+            if !ok {
+                err(d, "telegram", format!("telegram handle '{t}' is not well-formed (5-32 letters, digits or _)"));
+            }
+        }
+        for lang in &c.languages {
+            if let Err(e) = valid_language(lang) {
+                err(d, "languages", e);
+            }
+        }
+        let texts = [("name", Some(&c.name)), ("description", c.description.as_ref()), ("hours", c.hours.as_ref())];
+        for (key, text) in texts {
+            if let Some(text) = text {
+                for lang in text.texts.keys() {
+                    if !declared.contains(lang.as_str()) {
+                        err(d, key, format!("unknown language code '{lang}': not in site.yaml `languages`"));
+                    }
+                }
+            }
+        }
+        match c.verified {
+            None => d.push(Diagnostic::warning(
+                &c.file,
+                at("id"),
+                format!("contact '{}' has no `verified` date: when did someone last confirm it works?", c.id),
+            )),
+            Some(v) => {
+                let age = (today - v).num_days();
+                if age > i64::from(site.config.stale_after_days) {
+                    d.push(Diagnostic::warning(
+                        &c.file,
+                        at("verified"),
+                        format!(
+                            "contact '{}' was last verified on {v}, {age} days ago (stale_after_days: {}): check it still works",
+                            c.id, site.config.stale_after_days
+                        ),
+                    ));
+                }
+            }
+        }
+        if c.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            d.push(Diagnostic::warning(
+                &c.file,
+                at("id"),
+                format!("contact '{}' has no `source`: say where the data comes from", c.id),
+            ));
+        }
+    }
+}
+
+fn check_pages(site: &Site, declared: &HashSet<&str>, d: &mut Vec<Diagnostic>) {
+    // Which corridors publish each (scope, slug): a `_shared` page belongs
+    // to every corridor that lists its slug.
+    let mut users: HashMap<(&Scope, &str), Vec<&Corridor>> = HashMap::new();
+    for page in &site.pages {
+        users.entry((&page.scope, &page.slug)).or_insert_with(|| {
+            site.corridors
+                .iter()
+                .filter(|c| {
+                    c.has_chapter(&page.slug)
+                        && match &page.scope {
+                            Scope::Shared => true,
+                            Scope::Corridor(s) => *s == c.slug,
+                        }
+                })
+                .collect()
+        });
+    }
+    for page in &site.pages {
+        if !declared.contains(page.lang.as_str()) {
+            d.push(Diagnostic::error(
+                &page.file,
+                None,
+                format!(
+                    "unknown language code '{}' (the folder name): not in site.yaml `languages`",
+                    page.lang
+                ),
+            ));
+        }
+        let corridors = &users[&(&page.scope, page.slug.as_str())];
+        let known_corridor = match &page.scope {
+            Scope::Shared => true,
+            Scope::Corridor(s) => site.corridors.iter().any(|c| c.slug == *s),
+        };
+        if corridors.is_empty() && known_corridor {
+            d.push(Diagnostic::warning(
+                &page.file,
+                None,
+                format!(
+                    "page '{}' is not in any corridor's `chapters`, so it is not published",
+                    page.slug
+                ),
+            ));
+        }
+        for link in &page.links {
+            for corridor in corridors {
+                if !corridor.has_chapter(&link.slug) {
+                    d.push(Diagnostic::error(
+                        &page.file,
+                        Some(link.line),
+                        format!(
+                            "link to chapter '{}.md', which corridor '{}' does not have (see its `chapters`)",
+                            link.slug, corridor.slug
+                        ),
+                    ));
+                }
+            }
+        }
+        for (url, line) in &page.remote_images {
+            d.push(Diagnostic::warning(
+                &page.file,
+                Some(*line),
+                format!("image '{url}' is on another host; pages load nothing from other hosts, so it is left out"),
+            ));
+        }
+    }
+}
+
+fn check_locales(site: &Site, d: &mut Vec<Diagnostic>) {
+    for lang in &site.config.languages {
+        let code = lang.code.as_str();
+        if !site.locales.has_language(code) {
+            d.push(Diagnostic::warning(
+                site.locales.file_for(code),
+                None,
+                format!("no interface strings for '{code}': every label falls back to English; add locales/{code}.ftl"),
+            ));
+            continue;
+        }
+        for key in site.locales.missing_keys(code) {
+            d.push(Diagnostic::warning(
+                site.locales.file_for(code),
+                None,
+                format!("Fluent key `{key}` is missing in '{code}'; English is shown"),
+            ));
+        }
+    }
+}
+
+/// A BCP 47 language tag, e.g. `uz`, `ru`, `uz-Cyrl`.
+pub fn valid_language(code: &str) -> Result<(), String> {
+    match code.parse::<unic_langid::LanguageIdentifier>() {
+        Ok(id) if id.to_string() == code || id.to_string().eq_ignore_ascii_case(code) => Ok(()),
+        Ok(id) => Err(format!("unknown language code '{code}' (did you mean '{id}'?)")),
+        Err(_) => Err(format!("unknown language code '{code}': use a BCP 47 code such as uz, ru, et, en")),
+    }
+}
+
+/// ISO 3166-1 alpha-2, upper case.
+pub fn valid_country(code: &str) -> Result<(), String> {
+    match isocountry::CountryCode::for_alpha2(code) {
+        Ok(_) => Ok(()),
+        Err(_) => match isocountry::CountryCode::for_alpha2(&code.to_ascii_uppercase()) {
+            Ok(_) => Err(format!("country code '{code}' must be upper case: '{}'", code.to_ascii_uppercase())),
+            Err(_) => Err(format!("unknown country code '{code}': use ISO 3166-1 alpha-2, e.g. EE, UZ")),
+        },
+    }
+}
+
+/// `+E.164` with spaces (a real number for its country), or, where allowed,
+/// a short national number of 2 to 6 digits (112, 1247).
+pub fn valid_phone(phone: &str, allow_short: bool) -> Result<(), String> {
+    let p = phone.trim();
+    if let Some(rest) = p.strip_prefix('+') {
+        if !rest.chars().all(|c| c.is_ascii_digit() || c == ' ') {
+            return Err("after + only digits and spaces are allowed".into());
+        }
+        let digits = rest.chars().filter(|c| c.is_ascii_digit()).count();
+        if !(7..=15).contains(&digits) || rest.starts_with('0') {
+            return Err("an international number has a country code and 7 to 15 digits".into());
+        }
+        return match phonenumber::parse(None, p) {
+            Ok(n) if phonenumber::is_valid(&n) => Ok(()),
+            _ => Err("no such number in its country's numbering plan".into()),
+        };
+    }
+    if allow_short && (2..=6).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(());
+    }
+    Err(if allow_short {
+        "write it as +<country code> <number> (e.g. +372 612 3500) or as a short national number (e.g. 112)".into()
+    } else {
+        "write it as +<country code> <number>, e.g. +372 612 3500".into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones() {
+        assert!(valid_phone("112", true).is_ok());
+        assert!(valid_phone("1247", true).is_ok());
+        assert!(valid_phone("+372 640 6000", true).is_ok());
+        assert!(valid_phone("+372 612 3500", true).is_ok());
+        assert!(valid_phone("+372 611 6088", true).is_ok());
+        assert!(valid_phone("+998 71 123 45 67", true).is_ok());
+        assert!(valid_phone("112", false).is_err());
+        assert!(valid_phone("+372-640", true).is_err());
+        assert!(valid_phone("0800 FLOWERS", true).is_err());
+        assert!(valid_phone("+1 2", true).is_err());
+    }
+
+    #[test]
+    fn codes() {
+        assert!(valid_country("EE").is_ok());
+        assert!(valid_country("ee").is_err());
+        assert!(valid_country("XX").is_err());
+        assert!(valid_language("uz").is_ok());
+        assert!(valid_language("uz-Cyrl").is_ok());
+        assert!(valid_language("english!").is_err());
+    }
+}

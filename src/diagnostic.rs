@@ -1,0 +1,160 @@
+//! Diagnostics are data: every stage appends to a list instead of bailing out,
+//! so one run reports every problem in the site. Printing happens in one place
+//! (`Diagnostic::render`), shared by `build`, `check` and `serve`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One problem, located by a path relative to the site folder and, where it
+/// applies, a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, line, message)
+    }
+
+    pub fn warning(
+        file: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, file, line, message)
+    }
+
+    fn new(
+        severity: Severity,
+        file: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line` with forward slashes on every platform, so messages read
+    /// the same in CI logs, editors and the serve error page.
+    pub fn location(&self) -> String {
+        let file = display_path(&self.file);
+        match self.line {
+            Some(line) => format!("{file}:{line}"),
+            None => file,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.location(), self.severity, self.message)
+    }
+}
+
+pub fn display_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Sorts by file, line and severity so output is stable across parallel runs.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, std::cmp::Reverse(a.severity), &a.message).cmp(&(
+            &b.file,
+            b.line,
+            std::cmp::Reverse(b.severity),
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+}
+
+pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+/// Writes diagnostics and a summary line. Colour is decided by the stream:
+/// `anstream` strips it when piped or when `NO_COLOR` is set.
+pub fn report(diagnostics: &[Diagnostic]) {
+    use anstyle::{AnsiColor, Style};
+    use std::io::Write;
+    let mut err = anstream::stderr();
+    let bold = Style::new().bold();
+    for d in diagnostics {
+        let colour = match d.severity {
+            Severity::Error => AnsiColor::Red.on_default().bold(),
+            Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+        };
+        let _ = writeln!(
+            err,
+            "{bold}{}{bold:#}: {colour}{}{colour:#}: {}",
+            d.location(),
+            d.severity,
+            d.message
+        );
+    }
+    let (errors, warnings) = count(diagnostics);
+    if errors + warnings > 0 {
+        let _ = writeln!(err, "{}", summary(errors, warnings));
+    }
+}
+
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_and_without_line() {
+        let d = Diagnostic::error("content/uz-ee/ru/a.md", Some(3), "bad");
+        assert_eq!(d.to_string(), "content/uz-ee/ru/a.md:3: error: bad");
+        let w = Diagnostic::warning("site.yaml", None, "meh");
+        assert_eq!(w.to_string(), "site.yaml: warning: meh");
+    }
+
+    #[test]
+    fn sorting_is_stable_and_dedups() {
+        let mut v = vec![
+            Diagnostic::warning("b", Some(1), "x"),
+            Diagnostic::error("a", Some(2), "y"),
+            Diagnostic::error("a", Some(2), "y"),
+        ];
+        sort(&mut v);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].file, PathBuf::from("a"));
+    }
+}

@@ -1,0 +1,198 @@
+//! Interface strings. The built-in `locales/*.ftl` are compiled in; a site's
+//! `locales/<lang>.ftl` overrides them key by key (and may add a language).
+//! A key missing in a language falls back to English.
+
+use crate::diagnostic::Diagnostic;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use include_dir::{include_dir, Dir};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/locales");
+
+/// The language whose strings every other falls back to.
+pub const BASE: &str = "en";
+
+type Bundle = FluentBundle<FluentResource>;
+
+pub struct Locales {
+    bundles: HashMap<String, Bundle>,
+    /// Every message id the base language defines: the keys the theme uses.
+    base_keys: BTreeSet<String>,
+    /// Per language: the message ids it defines, built-in and site together.
+    keys: HashMap<String, BTreeSet<String>>,
+    /// Per language: the site's own .ftl file, if it has one.
+    site_files: HashMap<String, PathBuf>,
+}
+
+impl Locales {
+    /// Loads built-in and site strings for `languages` (plus the base).
+    /// Syntax errors in the site's files come back as diagnostics.
+    pub fn load(site_root: &Path, languages: &[String], diags: &mut Vec<Diagnostic>) -> Self {
+        let mut codes: Vec<String> = languages.to_vec();
+        if !codes.iter().any(|c| c == BASE) {
+            codes.push(BASE.to_string());
+        }
+        let mut locales = Locales {
+            bundles: HashMap::new(),
+            base_keys: BTreeSet::new(),
+            keys: HashMap::new(),
+            site_files: HashMap::new(),
+        };
+        for code in codes {
+            let langid = code
+                .parse()
+                .unwrap_or_else(|_| BASE.parse().expect("valid base language"));
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Isolation marks (U+2068/9) show as boxes in some phone fonts.
+            bundle.set_use_isolating(false);
+            let mut keys = BTreeSet::new();
+            let name = format!("{code}.ftl");
+            if let Some(file) = BUILTIN.get_file(&name) {
+                let text = file.contents_utf8().expect("built-in locales are UTF-8");
+                let rel = PathBuf::from("locales").join(&name);
+                if let Some(res) = parse(text, &rel, diags) {
+                    keys.extend(message_ids(&res));
+                    bundle.add_resource_overriding(res);
+                }
+            }
+            let rel = PathBuf::from("locales").join(&name);
+            let path = site_root.join(&rel);
+            if path.is_file() {
+                match crate::load::read_text(site_root, &rel) {
+                    Ok(text) => {
+                        if let Some(res) = parse(&text, &rel, diags) {
+                            keys.extend(message_ids(&res));
+                            bundle.add_resource_overriding(res);
+                        }
+                    }
+                    Err(d) => diags.push(d),
+                }
+                locales.site_files.insert(code.clone(), rel);
+            }
+            if code == BASE {
+                locales.base_keys = keys.clone();
+            }
+            locales.keys.insert(code.clone(), keys);
+            locales.bundles.insert(code, bundle);
+        }
+        locales
+    }
+
+    /// Whether the language has its own strings at all (built-in or site).
+    pub fn has_language(&self, lang: &str) -> bool {
+        self.keys.get(lang).is_some_and(|k| !k.is_empty())
+    }
+
+    /// Keys the base language defines that `lang` lacks.
+    pub fn missing_keys(&self, lang: &str) -> Vec<&str> {
+        let Some(keys) = self.keys.get(lang) else {
+            return self.base_keys.iter().map(String::as_str).collect();
+        };
+        self.base_keys
+            .iter()
+            .filter(|k| !keys.contains(*k))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The file a missing key should be added to.
+    pub fn file_for(&self, lang: &str) -> PathBuf {
+        self.site_files
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("locales").join(format!("{lang}.ftl")))
+    }
+
+    pub fn base_keys(&self) -> impl Iterator<Item = &str> {
+        self.base_keys.iter().map(String::as_str)
+    }
+
+    /// A formatted message in `lang`, else in English, else the key itself
+    /// (so a missing string is visible, never an empty button).
+    pub fn text(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let fargs = (!args.is_empty()).then(|| {
+            let mut a = FluentArgs::new();
+            for (k, v) in args {
+                a.set(*k, v.clone());
+            }
+            a
+        });
+        for code in [lang, BASE] {
+            let Some(bundle) = self.bundles.get(code) else {
+                continue;
+            };
+            if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                return bundle
+                    .format_pattern(pattern, fargs.as_ref(), &mut errors)
+                    .into_owned();
+            }
+        }
+        key.to_string()
+    }
+
+    /// Every base key resolved in `lang` without arguments, with `-` turned
+    /// into `_` so templates can write `t.emergency_title`.
+    pub fn table(&self, lang: &str) -> HashMap<String, String> {
+        self.base_keys
+            .iter()
+            .map(|k| (k.replace('-', "_"), self.text(lang, k, &[])))
+            .collect()
+    }
+}
+
+fn parse(text: &str, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<FluentResource> {
+    match FluentResource::try_new(text.to_string()) {
+        Ok(res) => Some(res),
+        Err((res, errors)) => {
+            for e in errors {
+                let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
+                diags.push(Diagnostic::error(
+                    rel,
+                    Some(line),
+                    format!("Fluent syntax error: {}", e.kind),
+                ));
+            }
+            // The entries that did parse are still usable.
+            Some(res)
+        }
+    }
+}
+
+fn message_ids(res: &FluentResource) -> Vec<String> {
+    use fluent_syntax::ast::Entry;
+    res.entries()
+        .filter_map(|e| match e {
+            Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_languages_are_complete() {
+        let mut d = Vec::new();
+        let langs: Vec<String> = ["uz", "ru", "et", "en"].map(String::from).to_vec();
+        let l = Locales::load(Path::new("/nonexistent"), &langs, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        for lang in &langs {
+            assert_eq!(l.missing_keys(lang), Vec::<&str>::new(), "{lang}");
+        }
+    }
+
+    #[test]
+    fn russian_plural_forms() {
+        let mut d = Vec::new();
+        let l = Locales::load(Path::new("/nonexistent"), &["ru".to_string()], &mut d);
+        let n = |n: i64| l.text("ru", "chapters-untranslated", &[("count", n.into())]);
+        assert!(n(1).contains("глава"), "{}", n(1));
+        assert!(n(3).contains("главы"), "{}", n(3));
+        assert!(n(5).contains("глав "), "{}", n(5));
+    }
+}

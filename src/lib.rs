@@ -1,0 +1,102 @@
+//! pocketguide: multilingual Markdown and YAML → a static website and
+//! printable pocket guides for safe labour migration.
+//!
+//! The pipeline, one module per stage in the order data flows:
+//! [`load`] (site folder → [`model::Site`]) → [`check`] (diagnostics over the
+//! model) → [`render`] (HTML, vCard, sitemap) → [`write`] (atomic swap).
+//! The CLI in `main.rs` only parses arguments and calls [`build`] or
+//! [`check_site`].
+
+pub mod check;
+pub mod diagnostic;
+pub mod i18n;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod theme;
+pub mod translations;
+pub mod write;
+pub mod yaml;
+
+use diagnostic::Diagnostic;
+use model::Site;
+use std::path::{Path, PathBuf};
+
+pub struct BuildOptions {
+    pub site: PathBuf,
+    pub out: PathBuf,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// What a successful build did. Warnings travel with it.
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_written: usize,
+    pub out: PathBuf,
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// The command was used wrongly (exit status 2).
+    Usage(String),
+    /// The content has errors; every diagnostic, warnings included (exit 1).
+    Content(Vec<Diagnostic>),
+    /// Writing the output failed (exit 1).
+    Io(String),
+}
+
+/// Loads and checks a site: every problem, sorted, in one list. The site is
+/// `None` when site.yaml itself is unusable.
+pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), Error> {
+    if !site_dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "site folder {} does not exist",
+            site_dir.display()
+        )));
+    }
+    let loaded = load::load(site_dir);
+    let mut diagnostics = loaded.diagnostics;
+    if let Some(site) = &loaded.site {
+        let today = chrono::Local::now().date_naive();
+        diagnostics.extend(check::check(site, today));
+    }
+    diagnostic::sort(&mut diagnostics);
+    Ok((loaded.site, diagnostics))
+}
+
+/// `pocketguide check`: all diagnostics, or a usage error.
+pub fn check_site(site_dir: &Path) -> Result<Vec<Diagnostic>, Error> {
+    load_and_check(site_dir).map(|(_, d)| d)
+}
+
+/// `pocketguide build`: load → check → render → write. On any error nothing
+/// is written.
+pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
+    let out = write::check_out_dir(&opts.site, &opts.out).map_err(Error::Usage)?;
+    let (site, diagnostics) = load_and_check(&opts.site)?;
+    let site = match site {
+        Some(site) if !diagnostics.iter().any(Diagnostic::is_error) => site,
+        _ => return Err(Error::Content(diagnostics)),
+    };
+    let mut base_url = opts
+        .base_url
+        .clone()
+        .unwrap_or_else(|| site.config.base_url.clone());
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let output = render::render(&site, &render::RenderOptions { base_url }).map_err(|mut errors| {
+        errors.extend(diagnostics.iter().cloned());
+        diagnostic::sort(&mut errors);
+        Error::Content(errors)
+    })?;
+    write::write(&out, &output)
+        .map_err(|e| Error::Io(format!("cannot write {}: {e}", opts.out.display())))?;
+    Ok(Report {
+        diagnostics,
+        files_written: output.files.len(),
+        out,
+    })
+}

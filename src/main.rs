@@ -1,0 +1,104 @@
+//! The command line: parse arguments, call the library, print diagnostics
+//! in one place, exit 0 (success), 1 (content errors) or 2 (wrong usage).
+
+use clap::{Parser, Subcommand};
+use pocketguide::diagnostic::{self, Diagnostic};
+use pocketguide::{BuildOptions, Error};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "pocketguide", version, about = "Build safe labour-migration pocket guides: a website and printable PDFs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the whole site into the output folder
+    Build {
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The output folder (replaced as a whole on success)
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        /// Absolute address the site is published at (overrides site.yaml)
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Report every problem in the site without writing anything
+    Check {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            site,
+            out,
+            base_url,
+        } => {
+            let started = Instant::now();
+            let out_display = out.display().to_string();
+            match pocketguide::build(&BuildOptions {
+                site,
+                out,
+                base_url,
+            }) {
+                Ok(report) => {
+                    diagnostic::report(&report.diagnostics);
+                    println!(
+                        "built {} files into {} in {:.2}s",
+                        report.files_written,
+                        out_display,
+                        started.elapsed().as_secs_f64()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Check { site, strict } => match pocketguide::check_site(&site) {
+            Ok(diags) => {
+                diagnostic::report(&diags);
+                let (errors, warnings) = diagnostic::count(&diags);
+                if errors > 0 || (strict && warnings > 0) {
+                    ExitCode::from(1)
+                } else {
+                    if diags.is_empty() {
+                        println!("no problems found");
+                    }
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => fail(e),
+        },
+    }
+}
+
+fn fail(e: Error) -> ExitCode {
+    match e {
+        Error::Usage(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Error::Content(diags) => {
+            diagnostic::report(&diags);
+            eprintln!("build failed: nothing was written");
+            ExitCode::from(1)
+        }
+        Error::Io(msg) => {
+            diagnostic::report(&[Diagnostic::error(".", None, msg)]);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The typed model of a site folder: what `load` produces and every later
+//! stage reads. Nothing here touches the file system.
+
+use crate::i18n::Locales;
+use crate::theme::Theme;
+use chrono::NaiveDate;
+use pulldown_cmark::Event;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// The slug of the chapter that pocketguide writes from contact data.
+pub const CONTACTS_CHAPTER: &str = "contacts";
+/// The folder of pages and contacts every corridor may use.
+pub const SHARED: &str = "_shared";
+
+/// Text in several languages, keyed by language code. A plain string in YAML
+/// means the same text in every language (a URL, "24/7").
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(from = "LocalizedRepr")]
+pub struct Localized {
+    pub texts: BTreeMap<String, String>,
+    pub any_language: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LocalizedRepr {
+    One(String),
+    Many(BTreeMap<String, String>),
+}
+
+impl From<LocalizedRepr> for Localized {
+    fn from(r: LocalizedRepr) -> Self {
+        match r {
+            LocalizedRepr::One(s) => Localized {
+                texts: BTreeMap::new(),
+                any_language: Some(s),
+            },
+            LocalizedRepr::Many(texts) => Localized {
+                texts,
+                any_language: None,
+            },
+        }
+    }
+}
+
+impl Localized {
+    /// The text in the first language of `chain` that has one, else any text.
+    /// Returns the language actually used, so the caller can mark it with `lang`.
+    pub fn pick<'a>(&'a self, chain: &[&'a str]) -> Option<(&'a str, Option<&'a str>)> {
+        if let Some(s) = &self.any_language {
+            return Some((s, None));
+        }
+        chain
+            .iter()
+            .find_map(|l| self.texts.get(*l).map(|t| (t.as_str(), Some(*l))))
+            .or_else(|| {
+                self.texts
+                    .iter()
+                    .next()
+                    .map(|(l, t)| (t.as_str(), Some(l.as_str())))
+            })
+    }
+
+    pub fn get(&self, chain: &[&str]) -> String {
+        self.pick(chain)
+            .map(|(t, _)| t.to_string())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Language {
+    pub code: String,
+    /// The language's name in itself, for switchers.
+    pub name: String,
+    pub fallback: Vec<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: Localized,
+    pub base_url: String,
+    pub default_language: String,
+    pub theme: String,
+    pub languages: Vec<Language>,
+    pub stale_after_days: u32,
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl SiteConfig {
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+}
+
+/// Where a chapter's pages live: a corridor's own folder or `_shared`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    Shared,
+    Corridor(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChapterRef {
+    pub slug: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Corridor {
+    /// Folder name, e.g. `uz-ee`; also the URL segment.
+    pub slug: String,
+    /// `content/<slug>/corridor.yaml`, relative to the site.
+    pub file: PathBuf,
+    pub origin: String,
+    pub destination: String,
+    pub source_language: String,
+    pub languages: Vec<String>,
+    pub title: Localized,
+    pub updated: Option<NaiveDate>,
+    pub chapters: Vec<ChapterRef>,
+    pub contacts: ContactFile,
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl Corridor {
+    pub fn has_chapter(&self, slug: &str) -> bool {
+        self.chapters.iter().any(|c| c.slug == slug)
+    }
+
+    pub fn publishes(&self, lang: &str) -> bool {
+        self.languages.iter().any(|l| l == lang)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactFile {
+    /// Relative path; empty when the file does not exist.
+    pub file: PathBuf,
+    pub contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: String,
+    pub name: Localized,
+    pub description: Option<Localized>,
+    pub country: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub telegram: Option<String>,
+    pub whatsapp: Option<String>,
+    pub hours: Option<Localized>,
+    pub languages: Vec<String>,
+    pub emergency: bool,
+    pub verified: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub file: PathBuf,
+    pub line: usize,
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl Contact {
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or(self.line)
+    }
+
+    /// `tel:` target: the number without spaces.
+    pub fn tel(&self) -> Option<String> {
+        self.phone.as_deref().map(digits_only)
+    }
+
+    pub fn whatsapp_url(&self) -> Option<String> {
+        self.whatsapp.as_deref().map(|w| {
+            let digits: String = w.chars().filter(char::is_ascii_digit).collect();
+            format!("https://wa.me/{digits}")
+        })
+    }
+
+    pub fn telegram_url(&self) -> Option<String> {
+        self.telegram
+            .as_deref()
+            .map(|t| format!("https://t.me/{}", t.trim_start_matches('@')))
+    }
+}
+
+/// `+372 640 6000` → `+3726406000`.
+pub fn digits_only(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+/// One Markdown file: `content/<scope>/<lang>/<slug>.md`, parsed once.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: PathBuf,
+    pub scope: Scope,
+    pub lang: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub source_hash: Option<String>,
+    /// Hash of this page's own text, as a translation of it would record it.
+    pub hash: String,
+    /// The Markdown body, kept verbatim for the hash and for stamping.
+    pub body: String,
+    /// Markdown events, parsed once at load; renderers walk them.
+    pub events: Vec<Event<'static>>,
+    /// `[x](slug.md)` links and the line each stands on.
+    pub links: Vec<ChapterLink>,
+    /// Images whose source is on another host (never loaded by the output).
+    pub remote_images: Vec<(String, usize)>,
+    pub front_lines: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterLink {
+    pub slug: String,
+    pub line: usize,
+}
+
+impl Page {
+    pub fn line_of(&self, key: &str) -> usize {
+        self.front_lines.get(key).copied().unwrap_or(1)
+    }
+}
+
+/// A whole site, loaded. Pages live in one arena; `index` finds them by
+/// scope, language and slug.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub corridors: Vec<Corridor>,
+    pub shared_contacts: ContactFile,
+    pub pages: Vec<Page>,
+    pub index: HashMap<(Scope, String, String), usize>,
+    pub locales: Locales,
+    pub theme: Theme,
+}
+
+/// How a chapter is shown in one language.
+#[derive(Debug, Clone, Copy)]
+pub enum ChapterText<'a> {
+    /// The built-in contacts chapter.
+    Contacts,
+    /// The page in the reader's language (`outdated` if its source changed).
+    Own { page: &'a Page, outdated: bool },
+    /// Not translated: another language's page stands in.
+    Fallback { page: &'a Page },
+    /// No page in any language.
+    Missing,
+}
+
+impl Site {
+    pub fn page(&self, scope: &Scope, lang: &str, slug: &str) -> Option<&Page> {
+        self.index
+            .get(&(scope.clone(), lang.to_string(), slug.to_string()))
+            .map(|&i| &self.pages[i])
+    }
+
+    /// The page for `slug` in `lang` as the corridor sees it: its own folder
+    /// first, then `_shared`.
+    pub fn chapter_page(&self, corridor: &Corridor, lang: &str, slug: &str) -> Option<&Page> {
+        self.page(&Scope::Corridor(corridor.slug.clone()), lang, slug)
+            .or_else(|| self.page(&Scope::Shared, lang, slug))
+    }
+
+    /// Languages to try, in order, when `lang` lacks a chapter: its
+    /// `fallback` list, the corridor's source language, then every language
+    /// the corridor publishes.
+    pub fn fallback_chain<'a>(&'a self, corridor: &'a Corridor, lang: &'a str) -> Vec<&'a str> {
+        let mut chain: Vec<&str> = vec![lang];
+        if let Some(l) = self.config.language(lang) {
+            chain.extend(l.fallback.iter().map(String::as_str));
+        }
+        chain.push(&corridor.source_language);
+        chain.extend(corridor.languages.iter().map(String::as_str));
+        let mut seen = std::collections::HashSet::new();
+        chain.retain(|l| seen.insert(*l));
+        chain
+    }
+
+    pub fn chapter_text<'a>(
+        &'a self,
+        corridor: &'a Corridor,
+        lang: &'a str,
+        slug: &str,
+    ) -> ChapterText<'a> {
+        if slug == CONTACTS_CHAPTER {
+            return ChapterText::Contacts;
+        }
+        if let Some(page) = self.chapter_page(corridor, lang, slug) {
+            let outdated = lang != corridor.source_language
+                && self
+                    .chapter_page(corridor, &corridor.source_language, slug)
+                    .is_some_and(|src| page.source_hash.as_deref() != Some(src.hash.as_str()));
+            return ChapterText::Own { page, outdated };
+        }
+        self.fallback_chain(corridor, lang)
+            .into_iter()
+            .skip(1)
+            .find_map(|l| self.chapter_page(corridor, l, slug))
+            .map_or(ChapterText::Missing, |page| ChapterText::Fallback { page })
+    }
+
+    /// A corridor's contacts: `_shared` merged with its own (its own win on
+    /// the same id), destination country first, then origin, then the rest.
+    pub fn contacts<'a>(&'a self, corridor: &'a Corridor) -> Vec<&'a Contact> {
+        let mut merged: Vec<&Contact> = Vec::new();
+        for c in self
+            .shared_contacts
+            .contacts
+            .iter()
+            .chain(&corridor.contacts.contacts)
+        {
+            match merged.iter().position(|m| m.id == c.id) {
+                Some(i) => merged[i] = c,
+                None => merged.push(c),
+            }
+        }
+        let rank = |c: &Contact| {
+            if c.country == corridor.destination {
+                0
+            } else if c.country == corridor.origin {
+                1
+            } else {
+                2
+            }
+        };
+        merged.sort_by_key(|c| rank(c));
+        merged
+    }
+
+    pub fn emergency_contacts<'a>(&'a self, corridor: &'a Corridor) -> Vec<&'a Contact> {
+        self.contacts(corridor)
+            .into_iter()
+            .filter(|c| c.emergency)
+            .collect()
+    }
+
+    pub fn language_name(&self, code: &str) -> String {
+        self.config
+            .language(code)
+            .map_or_else(|| code.to_string(), |l| l.name.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localized_picks_first_available() {
+        let mut l = Localized::default();
+        l.texts.insert("en".into(), "Hello".into());
+        l.texts.insert("ru".into(), "Привет".into());
+        assert_eq!(l.pick(&["uz", "ru"]), Some(("Привет", Some("ru"))));
+        assert_eq!(l.get(&["et"]), "Hello");
+    }
+
+    #[test]
+    fn phone_digits() {
+        assert_eq!(digits_only("+372 660 7320"), "+3726607320");
+    }
+}

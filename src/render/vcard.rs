@@ -1,0 +1,105 @@
+//! `contacts.vcf`: every contact of a corridor as vCard 4.0 (RFC 6350), so a
+//! reader saves all numbers to the phone in one tap.
+
+use crate::model::{Contact, Corridor, Site};
+
+pub fn render(site: &Site, corridor: &Corridor, lang: &str) -> String {
+    let chain = site.fallback_chain(corridor, lang);
+    let mut out = String::new();
+    for c in site.contacts(corridor) {
+        card(&mut out, c, &chain);
+    }
+    out
+}
+
+fn card(out: &mut String, c: &Contact, chain: &[&str]) {
+    let mut line = |s: String| fold(out, &s);
+    line("BEGIN:VCARD".into());
+    line("VERSION:4.0".into());
+    let name = c.name.get(chain);
+    line(format!("FN:{}", escape(&name)));
+    line(format!("ORG:{}", escape(&name)));
+    if let Some(tel) = c.tel() {
+        line(format!("TEL;VALUE=uri;TYPE=voice:tel:{tel}"));
+    }
+    if let Some(w) = &c.whatsapp {
+        line(format!(
+            "TEL;VALUE=uri;TYPE=cell:tel:{}",
+            crate::model::digits_only(w)
+        ));
+    }
+    if let Some(e) = &c.email {
+        line(format!("EMAIL:{}", escape(e)));
+    }
+    if let Some(u) = &c.url {
+        line(format!("URL:{}", escape(u)));
+    }
+    if let Some(u) = c.telegram_url() {
+        line(format!("URL;TYPE=telegram:{}", escape(&u)));
+    }
+    let mut note = Vec::new();
+    if let Some(d) = &c.description {
+        note.push(d.get(chain));
+    }
+    if let Some(h) = &c.hours {
+        note.push(h.get(chain));
+    }
+    if !note.is_empty() {
+        line(format!("NOTE:{}", escape(&note.join(" — "))));
+    }
+    if let Some(v) = c.verified {
+        line(format!("REV:{}", v.format("%Y%m%d")));
+    }
+    line("END:VCARD".into());
+}
+
+/// RFC 6350 §3.4: backslash, comma, semicolon and newline are escaped.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// RFC 6350 §3.2: lines longer than 75 octets are folded with CRLF + space,
+/// never inside a UTF-8 sequence.
+fn fold(out: &mut String, line: &str) {
+    let mut width = 0;
+    for ch in line.chars() {
+        if width + ch.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += ch.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_long_lines_on_char_boundaries() {
+        let mut out = String::new();
+        fold(&mut out, &format!("NOTE:{}", "ж".repeat(60)));
+        for l in out.split("\r\n") {
+            assert!(l.len() <= 75, "{l}");
+        }
+        assert_eq!(out.replace("\r\n ", ""), format!("NOTE:{}\r\n", "ж".repeat(60)));
+    }
+
+    #[test]
+    fn escapes_specials() {
+        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+}

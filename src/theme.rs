@@ -1,0 +1,131 @@
+//! The theme: Tera templates and static files. The default theme is compiled
+//! into the binary; a site's `themes/<name>/` replaces it file by file, so an
+//! NGO can restyle one template without copying the rest.
+
+use crate::diagnostic::Diagnostic;
+use include_dir::{include_dir, Dir};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tera::Tera;
+use walkdir::WalkDir;
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+pub const DEFAULT: &str = "default";
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Output-relative path → bytes, copied into the output root as-is.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Template name → the site file it came from, for error messages.
+    pub template_files: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    pub fn load(site_root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
+        let theme_rel = PathBuf::from("themes").join(name);
+        let theme_dir = site_root.join(&theme_rel);
+        if name != DEFAULT && !theme_dir.is_dir() {
+            diags.push(Diagnostic::error(
+                "site.yaml",
+                None,
+                format!(
+                    "theme '{name}' not found: expected the folder {}/",
+                    theme_rel.display()
+                ),
+            ));
+        }
+
+        let mut templates: BTreeMap<String, String> = BTreeMap::new();
+        let mut template_files = BTreeMap::new();
+        let mut static_files = BTreeMap::new();
+        collect_builtin(&BUILTIN, &mut templates, &mut static_files);
+
+        if theme_dir.is_dir() {
+            for entry in WalkDir::new(&theme_dir).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel_in_theme = entry.path().strip_prefix(&theme_dir).expect("under theme");
+                let rel_site = theme_rel.join(rel_in_theme);
+                let parts: Vec<String> = rel_in_theme
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                match parts.first().map(String::as_str) {
+                    Some("templates") => match crate::load::read_text(site_root, &rel_site) {
+                        Ok(text) => {
+                            let name = parts[1..].join("/");
+                            template_files.insert(name.clone(), rel_site);
+                            templates.insert(name, text);
+                        }
+                        Err(d) => diags.push(d),
+                    },
+                    Some("static") => match std::fs::read(entry.path()) {
+                        Ok(bytes) => {
+                            static_files.insert(parts[1..].join("/"), bytes);
+                        }
+                        Err(e) => diags.push(Diagnostic::error(
+                            rel_site,
+                            None,
+                            format!("cannot read: {e}"),
+                        )),
+                    },
+                    _ => {}
+                }
+            }
+        }
+
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t))) {
+            let file = template_files
+                .iter()
+                .find(|(n, _)| error_chain(&e).contains(n.as_str()))
+                .map(|(_, f)| f.clone())
+                .unwrap_or_else(|| theme_rel.join("templates"));
+            diags.push(Diagnostic::error(
+                file,
+                None,
+                format!("template error: {}", error_chain(&e)),
+            ));
+        }
+        Theme {
+            tera,
+            static_files,
+            template_files,
+        }
+    }
+}
+
+fn collect_builtin(
+    dir: &Dir<'static>,
+    templates: &mut BTreeMap<String, String>,
+    static_files: &mut BTreeMap<String, Vec<u8>>,
+) {
+    for file in dir.files() {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = file.contents_utf8().expect("built-in templates are UTF-8");
+            templates.insert(name.to_string(), text.to_string());
+        } else if let Some(name) = path.strip_prefix("static/") {
+            static_files.insert(name.to_string(), file.contents().to_vec());
+        }
+    }
+    for sub in dir.dirs() {
+        collect_builtin(sub, templates, static_files);
+    }
+}
+
+/// Tera nests the useful part of an error (the template and its line) in
+/// the source chain.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
