@@ -166,7 +166,11 @@ fn check_corridor(
             ));
             continue;
         }
-        for lang in corridor.languages.iter().filter(|l| declared.contains(l.as_str())) {
+        for lang in corridor
+            .languages
+            .iter()
+            .filter(|l| declared.contains(l.as_str()))
+        {
             match translations::status(site, corridor, slug, lang) {
                 Some(Status::Missing) => {
                     let shown = match site.chapter_text(corridor, lang, slug) {
@@ -230,14 +234,21 @@ fn check_contact_file(
                 .chars()
                 .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
         {
-            err(d, "id", format!("contact id '{}' may use only a-z, 0-9 and -", c.id));
+            err(
+                d,
+                "id",
+                format!("contact id '{}' may use only a-z, 0-9 and -", c.id),
+            );
         }
         if let Some(first) = first_line.insert(&c.id, c.line_of("id")) {
             first_line.insert(&c.id, first);
             err(
                 d,
                 "id",
-                format!("contact id '{}' is used twice in this file (first on line {first})", c.id),
+                format!(
+                    "contact id '{}' is used twice in this file (first on line {first})",
+                    c.id
+                ),
             );
         }
         if let Err(e) = valid_country(&c.country) {
@@ -250,7 +261,11 @@ fn check_contact_file(
         }
         if let Some(w) = &c.whatsapp {
             if let Err(e) = valid_phone(w, false) {
-                err(d, "whatsapp", format!("whatsapp '{w}' is not well-formed: {e}"));
+                err(
+                    d,
+                    "whatsapp",
+                    format!("whatsapp '{w}' is not well-formed: {e}"),
+                );
             }
         }
         if let Some(e) = &c.email {
@@ -260,7 +275,11 @@ fn check_contact_file(
         }
         if let Some(u) = &c.url {
             if !(u.starts_with("https://") || u.starts_with("http://")) {
-                err(d, "url", format!("url '{u}' must start with https:// or http://"));
+                err(
+                    d,
+                    "url",
+                    format!("url '{u}' must start with https:// or http://"),
+                );
             }
         }
         if let Some(t) = &c.telegram {
@@ -268,7 +287,11 @@ fn check_contact_file(
             let ok = (5..=32).contains(&h.len())
                 && h.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
             if !ok {
-                err(d, "telegram", format!("telegram handle '{t}' is not well-formed (5-32 letters, digits or _)"));
+                err(
+                    d,
+                    "telegram",
+                    format!("telegram handle '{t}' is not well-formed (5-32 letters, digits or _)"),
+                );
             }
         }
         for lang in &c.languages {
@@ -276,12 +299,20 @@ fn check_contact_file(
                 err(d, "languages", e);
             }
         }
-        let texts = [("name", Some(&c.name)), ("description", c.description.as_ref()), ("hours", c.hours.as_ref())];
+        let texts = [
+            ("name", Some(&c.name)),
+            ("description", c.description.as_ref()),
+            ("hours", c.hours.as_ref()),
+        ];
         for (key, text) in texts {
             if let Some(text) = text {
                 for lang in text.texts.keys() {
                     if !declared.contains(lang.as_str()) {
-                        err(d, key, format!("unknown language code '{lang}': not in site.yaml `languages`"));
+                        err(
+                            d,
+                            key,
+                            format!("unknown language code '{lang}': not in site.yaml `languages`"),
+                        );
                     }
                 }
             }
@@ -290,7 +321,10 @@ fn check_contact_file(
             None => d.push(Diagnostic::warning(
                 &c.file,
                 at("id"),
-                format!("contact '{}' has no `verified` date: when did someone last confirm it works?", c.id),
+                format!(
+                    "contact '{}' has no `verified` date: when did someone last confirm it works?",
+                    c.id
+                ),
             )),
             Some(v) => {
                 let age = (today - v).num_days();
@@ -310,7 +344,10 @@ fn check_contact_file(
             d.push(Diagnostic::warning(
                 &c.file,
                 at("id"),
-                format!("contact '{}' has no `source`: say where the data comes from", c.id),
+                format!(
+                    "contact '{}' has no `source`: say where the data comes from",
+                    c.id
+                ),
             ));
         }
     }
@@ -409,8 +446,12 @@ fn check_locales(site: &Site, d: &mut Vec<Diagnostic>) {
 pub fn valid_language(code: &str) -> Result<(), String> {
     match code.parse::<unic_langid::LanguageIdentifier>() {
         Ok(id) if id.to_string() == code || id.to_string().eq_ignore_ascii_case(code) => Ok(()),
-        Ok(id) => Err(format!("unknown language code '{code}' (did you mean '{id}'?)")),
-        Err(_) => Err(format!("unknown language code '{code}': use a BCP 47 code such as uz, ru, et, en")),
+        Ok(id) => Err(format!(
+            "unknown language code '{code}' (did you mean '{id}'?)"
+        )),
+        Err(_) => Err(format!(
+            "unknown language code '{code}': use a BCP 47 code such as uz, ru, et, en"
+        )),
     }
 }
 
@@ -419,8 +460,13 @@ pub fn valid_country(code: &str) -> Result<(), String> {
     match isocountry::CountryCode::for_alpha2(code) {
         Ok(_) => Ok(()),
         Err(_) => match isocountry::CountryCode::for_alpha2(&code.to_ascii_uppercase()) {
-            Ok(_) => Err(format!("country code '{code}' must be upper case: '{}'", code.to_ascii_uppercase())),
-            Err(_) => Err(format!("unknown country code '{code}': use ISO 3166-1 alpha-2, e.g. EE, UZ")),
+            Ok(_) => Err(format!(
+                "country code '{code}' must be upper case: '{}'",
+                code.to_ascii_uppercase()
+            )),
+            Err(_) => Err(format!(
+                "unknown country code '{code}': use ISO 3166-1 alpha-2, e.g. EE, UZ"
+            )),
         },
     }
 }

@@ -14,6 +14,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod theme;
 pub mod translations;
 pub mod write;
@@ -87,16 +88,77 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
-    let output = render::render(&site, &render::RenderOptions { base_url }).map_err(|mut errors| {
-        errors.extend(diagnostics.iter().cloned());
-        diagnostic::sort(&mut errors);
-        Error::Content(errors)
-    })?;
+    let output =
+        render::render(&site, &render::RenderOptions { base_url }).map_err(|mut errors| {
+            errors.extend(diagnostics.iter().cloned());
+            diagnostic::sort(&mut errors);
+            Error::Content(errors)
+        })?;
     write::write(&out, &output)
         .map_err(|e| Error::Io(format!("cannot write {}: {e}", opts.out.display())))?;
     Ok(Report {
         diagnostics,
         files_written: output.files.len(),
         out,
+    })
+}
+
+/// `pocketguide translations`: the site (for its languages) and one row per
+/// corridor × chapter × language.
+pub fn translation_status(site_dir: &Path) -> Result<(Site, Vec<translations::Row>), Error> {
+    let site = load_site(site_dir)?;
+    let rows = translations::rows(&site);
+    Ok((site, rows))
+}
+
+/// `pocketguide translations --stamp FILE`: FILE relative to the current
+/// folder or to the site. Returns the hash written.
+pub fn stamp(site_dir: &Path, file: &Path) -> Result<String, Error> {
+    let site = load_site(site_dir)?;
+    let root = site_dir
+        .canonicalize()
+        .map_err(|e| Error::Usage(format!("cannot open {}: {e}", site_dir.display())))?;
+    let rel = match file.canonicalize() {
+        Ok(abs) => abs
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .map_err(|_| {
+                Error::Content(vec![Diagnostic::error(
+                    file,
+                    None,
+                    "is not inside the site folder",
+                )])
+            })?,
+        Err(_) if site_dir.join(file).is_file() => file.to_path_buf(),
+        Err(e) => return Err(Error::Usage(format!("cannot open {}: {e}", file.display()))),
+    };
+    translations::stamp(&site, &rel)
+        .map_err(|e| Error::Content(vec![Diagnostic::error(&rel, None, e.to_string())]))
+}
+
+/// `pocketguide new corridor NAME`: the files created, relative to the site.
+pub fn new_corridor(site_dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
+    let site = load_site(site_dir)?;
+    scaffold::new_corridor(site_dir, &site.config, name).map_err(|e| match e {
+        scaffold::NewError::BadName(m) => Error::Usage(m),
+        scaffold::NewError::Exists(m) => Error::Content(vec![Diagnostic::error(
+            Path::new("content").join(name),
+            None,
+            m,
+        )]),
+        scaffold::NewError::Io(m) => Error::Io(m),
+    })
+}
+
+/// A site whose site.yaml loads, whatever else is wrong with it.
+fn load_site(site_dir: &Path) -> Result<Site, Error> {
+    let (site, diagnostics) = load_and_check(site_dir)?;
+    site.ok_or_else(|| {
+        Error::Content(
+            diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect(),
+        )
     })
 }

@@ -161,7 +161,11 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
                 continue;
             }
         };
-        let rel = entry.path().strip_prefix(root).expect("under root").to_path_buf();
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .expect("under root")
+            .to_path_buf();
         let parts: Vec<String> = rel
             .components()
             .skip(1)
@@ -472,9 +476,8 @@ pub fn markdown_options() -> Options {
 pub fn chapter_link_target(dest: &str) -> Option<&str> {
     let path = dest.split('#').next().unwrap_or(dest);
     let slug = path.strip_suffix(".md")?;
-    let plain = !slug.is_empty()
-        && !slug.contains(['/', '\\', ':', '?'])
-        && !dest.starts_with("//");
+    let plain =
+        !slug.is_empty() && !slug.contains(['/', '\\', ':', '?']) && !dest.starts_with("//");
     plain.then_some(slug)
 }
 
@@ -498,9 +501,8 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
             other: BTreeMap::new(),
         }
     } else {
-        yaml::parse(fm_text).map_err(|e| {
-            Diagnostic::error(rel, Some(e.line.unwrap_or(1) + 1), e.message.clone())
-        })?
+        yaml::parse(fm_text)
+            .map_err(|e| Diagnostic::error(rel, Some(e.line.unwrap_or(1) + 1), e.message.clone()))?
     };
     let front_lines = yaml::key_lines(fm_text.lines(), 2);
     let title = match fm.title.filter(|t| !t.trim().is_empty()) {
@@ -570,7 +572,9 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
 /// A URL that would make the reader's phone contact another host.
 pub fn is_remote(url: &str) -> bool {
     let u = url.trim_start();
-    u.starts_with("//") || u.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'))
+    u.starts_with("//")
+        || u.split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/'))
 }
 
 #[cfg(test)]
@@ -588,7 +592,10 @@ mod tests {
 
     #[test]
     fn recognises_chapter_links() {
-        assert_eq!(chapter_link_target("rights-at-work.md"), Some("rights-at-work"));
+        assert_eq!(
+            chapter_link_target("rights-at-work.md"),
+            Some("rights-at-work")
+        );
         assert_eq!(chapter_link_target("a.md#x"), Some("a"));
         assert_eq!(chapter_link_target("https://x.org/a.md"), None);
         assert_eq!(chapter_link_target("../a.md"), None);

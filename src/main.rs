@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "pocketguide", version, about = "Build safe labour-migration pocket guides: a website and printable PDFs")]
+#[command(
+    name = "pocketguide",
+    version,
+    about = "Build safe labour-migration pocket guides: a website and printable PDFs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,6 +41,38 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Show which translations are ok, missing or outdated
+    Translations {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Record the current source hash in this translation (after updating it)
+        #[arg(long, value_name = "FILE")]
+        stamp: Option<PathBuf>,
+    },
+    /// Create something new in the site
+    New {
+        #[command(subcommand)]
+        what: New,
+        #[arg(long, default_value = ".", global = true)]
+        site: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A corridor skeleton, e.g. `pocketguide new corridor uz-ee` (never overwrites)
+    Corridor {
+        /// <origin>-<destination>, ISO 3166-1 alpha-2 codes in lower case
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -64,7 +100,11 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(e),
+                Err(e) => {
+                    let code = fail(e);
+                    eprintln!("build failed: {out_display} was left as it was");
+                    code
+                }
             }
         }
         Command::Check { site, strict } => match pocketguide::check_site(&site) {
@@ -82,6 +122,51 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e),
         },
+        Command::Translations {
+            site,
+            stamp: Some(file),
+            ..
+        } => match pocketguide::stamp(&site, &file) {
+            Ok(hash) => {
+                println!("stamped {} with source_hash {hash}", file.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        Command::Translations { site, format, .. } => {
+            match pocketguide::translation_status(&site) {
+                Ok((site, rows)) => {
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&rows).expect("rows serialise")
+                        ),
+                        Format::Table => {
+                            print!("{}", pocketguide::translations::table(&site, &rows))
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::New {
+            what: New::Corridor { name },
+            site,
+        } => match pocketguide::new_corridor(&site, &name) {
+            Ok(files) => {
+                println!("created:");
+                for f in &files {
+                    println!("  {}", diagnostic::display_path(f));
+                }
+                println!(
+                    "next: translate the titles in content/{name}/corridor.yaml, write the chapters, \
+                     add sourced contacts to content/{name}/contacts.yaml, then run `pocketguide check`"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
     }
 }
 
@@ -93,7 +178,6 @@ fn fail(e: Error) -> ExitCode {
         }
         Error::Content(diags) => {
             diagnostic::report(&diags);
-            eprintln!("build failed: nothing was written");
             ExitCode::from(1)
         }
         Error::Io(msg) => {

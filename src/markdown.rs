@@ -157,7 +157,10 @@ mod tests {
     fn chapter_links_resolve_per_mode() {
         let p = page("See [rights](rights-at-work.md) and [x](https://a.example/b.md).");
         let html = render(&p, Mode::Chapter);
-        assert!(html.contains("href=\"../rights-at-work/index.html\""), "{html}");
+        assert!(
+            html.contains("href=\"../rights-at-work/index.html\""),
+            "{html}"
+        );
         assert!(html.contains("href=\"https://a.example/b.md\""));
         assert!(render(&p, Mode::Print).contains("href=\"#ch-rights-at-work\""));
     }

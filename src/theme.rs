@@ -79,6 +79,7 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t))) {
             let file = template_files
                 .iter()
@@ -116,6 +117,23 @@ fn collect_builtin(
     for sub in dir.dirs() {
         collect_builtin(sub, templates, static_files);
     }
+}
+
+/// Tera's own escaper also rewrites `/`, which bloats every URL by a third
+/// and buys nothing inside quoted attributes.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for ch in input.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 /// Tera nests the useful part of an error (the template and its line) in

@@ -69,3 +69,217 @@ mod tests {
         assert_eq!(a.len(), 16);
     }
 }
+
+/// One line of `pocketguide translations`.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct Row {
+    pub corridor: String,
+    pub page: String,
+    pub language: String,
+    pub status: &'static str,
+}
+
+/// Status of every corridor × chapter × published language, in corridor,
+/// chapter and language order. The contacts chapter is data and has none.
+pub fn rows(site: &Site) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for corridor in &site.corridors {
+        for chapter in &corridor.chapters {
+            for lang in &corridor.languages {
+                if let Some(s) = status(site, corridor, &chapter.slug, lang) {
+                    rows.push(Row {
+                        corridor: corridor.slug.clone(),
+                        page: chapter.slug.clone(),
+                        language: lang.clone(),
+                        status: s.as_str(),
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// A terminal table: one row per corridor and chapter, one column per
+/// language, then the share of translated chapters per language.
+pub fn table(site: &Site, rows: &[Row]) -> String {
+    let mut langs: Vec<&str> = Vec::new();
+    for l in &site.config.languages {
+        if rows.iter().any(|r| r.language == l.code) {
+            langs.push(&l.code);
+        }
+    }
+    let first = rows
+        .iter()
+        .map(|r| r.corridor.len() + r.page.len() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let mut out = format!("{:first$}", "chapter");
+    for l in &langs {
+        out.push_str(&format!("  {l:9}"));
+    }
+    out.push('\n');
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for r in rows {
+        if !keys.contains(&(r.corridor.as_str(), r.page.as_str())) {
+            keys.push((&r.corridor, &r.page));
+        }
+    }
+    for (corridor, page) in &keys {
+        out.push_str(&format!("{:first$}", format!("{corridor}/{page}")));
+        for l in &langs {
+            let status = rows
+                .iter()
+                .find(|r| r.corridor == *corridor && r.page == *page && r.language == *l)
+                .map_or("-", |r| r.status);
+            out.push_str(&format!("  {status:9}"));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("{:first$}", "complete"));
+    for l in &langs {
+        let of_lang: Vec<&Row> = rows.iter().filter(|r| r.language == *l).collect();
+        let translated = of_lang.iter().filter(|r| r.status != "source").count();
+        let ok = of_lang.iter().filter(|r| r.status == "ok").count();
+        let cell = if translated == 0 {
+            "source".to_string()
+        } else {
+            format!("{}%", ok * 100 / translated)
+        };
+        out.push_str(&format!("  {cell:9}"));
+    }
+    out.push('\n');
+    out
+}
+
+/// Why a file cannot be stamped.
+#[derive(Debug)]
+pub enum StampError {
+    NotAChapter(String),
+    IsSource(String),
+    Io(String),
+}
+
+impl std::fmt::Display for StampError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StampError::NotAChapter(m) | StampError::IsSource(m) | StampError::Io(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+/// Records the current hash of its source page in the translation `rel`
+/// (relative to the site), changing no other byte. Returns the hash.
+pub fn stamp(site: &Site, rel: &std::path::Path) -> Result<String, StampError> {
+    let shown = crate::diagnostic::display_path(rel);
+    let page = site.pages.iter().find(|p| p.file == rel).ok_or_else(|| {
+        StampError::NotAChapter(
+            "not a page of this site (content/<corridor>/<lang>/<slug>.md)".to_string(),
+        )
+    })?;
+    let corridor = site
+        .corridors
+        .iter()
+        .find(|c| {
+            c.has_chapter(&page.slug)
+                && match &page.scope {
+                    crate::model::Scope::Shared => true,
+                    crate::model::Scope::Corridor(s) => *s == c.slug,
+                }
+        })
+        .ok_or_else(|| {
+            StampError::NotAChapter(
+                "not a chapter of any corridor (see `chapters` in corridor.yaml)".to_string(),
+            )
+        })?;
+    if page.lang == corridor.source_language {
+        return Err(StampError::IsSource(format!(
+            "this is the source page ({} is the source language of {}); stamp its translations instead",
+            page.lang, corridor.slug
+        )));
+    }
+    let source = site
+        .chapter_page(corridor, &corridor.source_language, &page.slug)
+        .ok_or_else(|| {
+            StampError::NotAChapter(format!(
+                "no source page in '{}' to be a translation of",
+                corridor.source_language
+            ))
+        })?;
+    let path = site.root.join(rel);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| StampError::Io(format!("cannot read {shown}: {e}")))?;
+    let stamped = set_front_matter_key(&text, "source_hash", &source.hash)
+        .ok_or_else(|| StampError::NotAChapter("no front matter".to_string()))?;
+    if stamped != text {
+        std::fs::write(&path, stamped)
+            .map_err(|e| StampError::Io(format!("cannot write {shown}: {e}")))?;
+    }
+    Ok(source.hash.clone())
+}
+
+/// Sets `key: value` in a page's front matter: replaces the value on an
+/// existing top-level `key:` line, or adds the line before the closing
+/// `---` with the file's own line ending. Every other byte stays.
+pub fn set_front_matter_key(text: &str, key: &str, value: &str) -> Option<String> {
+    let bom = if text.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let body = &text[bom.len()..];
+    let (fm, _, _) = crate::load::split_front_matter(body)?;
+    let fm_start = bom.len() + body.find('\n')? + 1;
+    let fm_end = fm_start + fm.len();
+    let newline = if body.starts_with("---\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut offset = fm_start;
+    for line in text[fm_start..fm_end].split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let ending = &rest[rest.trim_end_matches(['\n', '\r']).len()..];
+            let mut out = String::with_capacity(text.len() + value.len());
+            out.push_str(&text[..offset]);
+            out.push_str(&format!("{key}: {value}{ending}"));
+            out.push_str(&text[offset + line.len()..]);
+            return Some(out);
+        }
+        offset += line.len();
+    }
+    let mut out = String::with_capacity(text.len() + key.len() + value.len() + 4);
+    out.push_str(&text[..fm_end]);
+    if !fm.is_empty() && !fm.ends_with('\n') {
+        out.push_str(newline);
+    }
+    out.push_str(&format!("{key}: {value}{newline}"));
+    out.push_str(&text[fm_end..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod stamp_tests {
+    use super::set_front_matter_key;
+
+    #[test]
+    fn adds_key_keeping_crlf() {
+        let t = "---\r\ntitle: A\r\n---\r\nBody\r\n";
+        assert_eq!(
+            set_front_matter_key(t, "source_hash", "abc").unwrap(),
+            "---\r\ntitle: A\r\nsource_hash: abc\r\n---\r\nBody\r\n"
+        );
+    }
+
+    #[test]
+    fn replaces_existing_value_only() {
+        let t = "---\ntitle: A\nsource_hash: old   \nsummary: s\n---\nBody";
+        assert_eq!(
+            set_front_matter_key(t, "source_hash", "new").unwrap(),
+            "---\ntitle: A\nsource_hash: new\nsummary: s\n---\nBody"
+        );
+    }
+}

@@ -27,7 +27,10 @@ pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
     }
     if out_abs.exists() {
         if !out_abs.is_dir() {
-            return Err(format!("output {} exists and is not a folder", out.display()));
+            return Err(format!(
+                "output {} exists and is not a folder",
+                out.display()
+            ));
         }
         let empty = fs::read_dir(&out_abs)
             .map_err(|e| format!("cannot read {}: {e}", out.display()))?

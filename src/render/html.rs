@@ -139,7 +139,12 @@ impl<'a> Shared<'a> {
         c
     }
 
-    fn finish(&self, template: &str, path: String, ctx: &Context) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn finish(
+        &self,
+        template: &str,
+        path: String,
+        ctx: &Context,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
         match self.site.theme.tera.render(template, ctx) {
             Ok(html) => Ok((path, html.into_bytes())),
             Err(e) => {
@@ -149,7 +154,9 @@ impl<'a> Shared<'a> {
                     .template_files
                     .get(template)
                     .cloned()
-                    .unwrap_or_else(|| PathBuf::from(format!("themes/default/templates/{template} (built-in)")));
+                    .unwrap_or_else(|| {
+                        PathBuf::from(format!("themes/default/templates/{template} (built-in)"))
+                    });
                 Err(Diagnostic::error(
                     file,
                     None,
@@ -227,7 +234,12 @@ impl<'a> Shared<'a> {
         self.finish("language.html", path, &ctx)
     }
 
-    fn contact_views(&self, corridor: &Corridor, lang: &str, emergency_only: bool) -> Vec<ContactView> {
+    fn contact_views(
+        &self,
+        corridor: &Corridor,
+        lang: &str,
+        emergency_only: bool,
+    ) -> Vec<ContactView> {
         let chain = self.site.fallback_chain(corridor, lang);
         let contacts = if emergency_only {
             self.site.emergency_contacts(corridor)
@@ -253,7 +265,11 @@ impl<'a> Shared<'a> {
                     whatsapp: c.whatsapp.clone(),
                     whatsapp_url: c.whatsapp_url(),
                     hours: c.hours.as_ref().map(|h| h.get(&chain)),
-                    languages: c.languages.iter().map(|l| self.site.language_name(l)).collect(),
+                    languages: c
+                        .languages
+                        .iter()
+                        .map(|l| self.site.language_name(l))
+                        .collect(),
                     verified: c.verified.map(|v| v.to_string()),
                     verified_text: c.verified.map(|v| {
                         self.t(lang, "contact-verified", &[("date", v.to_string().into())])
@@ -273,13 +289,19 @@ impl<'a> Shared<'a> {
         ctx.insert("corridor_slug", &corridor.slug);
         ctx.insert("updated", &corridor.updated.map(|d| d.to_string()));
         ctx.insert("home_url", &format!("{here}index.html"));
-        ctx.insert("contacts_url", &format!("{here}{CONTACTS_CHAPTER}/index.html"));
+        ctx.insert(
+            "contacts_url",
+            &format!("{here}{CONTACTS_CHAPTER}/index.html"),
+        );
         ctx.insert("print_url", &format!("{here}print.html"));
         ctx.insert("vcf_url", &format!("{here}contacts.vcf"));
         ctx.insert("pdf_url", &Option::<String>::None);
         ctx.insert("lang_index_url", &format!("{root}{lang}/index.html"));
         ctx.insert("emergency", &self.contact_views(corridor, lang, true));
-        ctx.insert("has_contacts_chapter", &corridor.has_chapter(CONTACTS_CHAPTER));
+        ctx.insert(
+            "has_contacts_chapter",
+            &corridor.has_chapter(CONTACTS_CHAPTER),
+        );
         ctx
     }
 
@@ -334,17 +356,28 @@ impl<'a> Shared<'a> {
             .collect()
     }
 
-    fn corridor_home(&self, corridor: &Corridor, lang: &str) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn corridor_home(
+        &self,
+        corridor: &Corridor,
+        lang: &str,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
         let path = format!("{lang}/{}/index.html", corridor.slug);
         let root = "../../";
         let mut ctx = self.corridor_base(corridor, lang, root, &path);
-        ctx.insert("languages", &self.switcher(corridor, lang, root, "index.html"));
+        ctx.insert(
+            "languages",
+            &self.switcher(corridor, lang, root, "index.html"),
+        );
         let chapters = self.chapter_items(corridor, lang, root);
         let untranslated = chapters.iter().filter(|c| c.status == "missing").count();
         ctx.insert(
             "untranslated_notice",
             &(untranslated > 0).then(|| {
-                self.t(lang, "chapters-untranslated", &[("count", (untranslated as i64).into())])
+                self.t(
+                    lang,
+                    "chapters-untranslated",
+                    &[("count", (untranslated as i64).into())],
+                )
             }),
         );
         ctx.insert("chapters", &chapters);
@@ -352,7 +385,14 @@ impl<'a> Shared<'a> {
     }
 
     /// The chapter's text in `lang` as a reader sees it, with its notice.
-    fn chapter_view(&self, corridor: &Corridor, lang: &str, slug: &str, root: &str, mode: Mode) -> Option<ChapterView> {
+    fn chapter_view(
+        &self,
+        corridor: &Corridor,
+        lang: &str,
+        slug: &str,
+        root: &str,
+        mode: Mode,
+    ) -> Option<ChapterView> {
         let (page, notice, source) = match self.site.chapter_text(corridor, lang, slug) {
             ChapterText::Own { page, outdated } => {
                 let notice = outdated.then(|| self.t(lang, "notice-outdated", &[]));
@@ -384,18 +424,34 @@ impl<'a> Shared<'a> {
             notice,
             source_url: source.map(|s| format!("{root}{s}/{}/{slug}/index.html", corridor.slug)),
             source_link_text: source.map(|s| {
-                self.t(lang, "read-source", &[("language", self.site.language_name(s).into())])
+                self.t(
+                    lang,
+                    "read-source",
+                    &[("language", self.site.language_name(s).into())],
+                )
             }),
         })
     }
 
-    fn chapter(&self, corridor: &Corridor, lang: &str, slug: &str) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn chapter(
+        &self,
+        corridor: &Corridor,
+        lang: &str,
+        slug: &str,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
         let path = format!("{lang}/{}/{slug}/index.html", corridor.slug);
         let root = "../../../";
         let mut ctx = self.corridor_base(corridor, lang, root, &path);
-        ctx.insert("languages", &self.switcher(corridor, lang, root, &format!("{slug}/index.html")));
+        ctx.insert(
+            "languages",
+            &self.switcher(corridor, lang, root, &format!("{slug}/index.html")),
+        );
         let items = self.chapter_items(corridor, lang, root);
-        let pos = corridor.chapters.iter().position(|c| c.slug == slug).unwrap_or(0);
+        let pos = corridor
+            .chapters
+            .iter()
+            .position(|c| c.slug == slug)
+            .unwrap_or(0);
         ctx.insert("prev", &pos.checked_sub(1).and_then(|i| items.get(i)));
         ctx.insert("next", &items.get(pos + 1));
         if slug == CONTACTS_CHAPTER {
@@ -405,7 +461,10 @@ impl<'a> Shared<'a> {
         }
         let view = self.chapter_view(corridor, lang, slug, root, Mode::Chapter);
         ctx.insert("title", &view.as_ref().map(|v| v.title.clone()));
-        ctx.insert("description", &items.get(pos).and_then(|i| i.summary.clone()));
+        ctx.insert(
+            "description",
+            &items.get(pos).and_then(|i| i.summary.clone()),
+        );
         ctx.insert("chapter", &view);
         self.finish("chapter.html", path, &ctx)
     }
@@ -414,7 +473,10 @@ impl<'a> Shared<'a> {
         let path = format!("{lang}/{}/print.html", corridor.slug);
         let root = "../../";
         let mut ctx = self.corridor_base(corridor, lang, root, &path);
-        ctx.insert("languages", &self.switcher(corridor, lang, root, "print.html"));
+        ctx.insert(
+            "languages",
+            &self.switcher(corridor, lang, root, "print.html"),
+        );
         let chapters: Vec<ChapterView> = corridor
             .chapters
             .iter()
@@ -441,7 +503,10 @@ impl<'a> Shared<'a> {
 
     pub fn sitemap_groups(&self) -> Vec<sitemap::Group> {
         let site = self.site;
-        let mut groups = vec![vec![(site.config.default_language.clone(), "index.html".to_string())]];
+        let mut groups = vec![vec![(
+            site.config.default_language.clone(),
+            "index.html".to_string(),
+        )]];
         groups.push(
             site.config
                 .languages

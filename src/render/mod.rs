@@ -48,10 +48,8 @@ pub fn render(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnosti
             }
         }
     }
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| ctx.render_job(job))
-        .collect();
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        jobs.par_iter().map(|job| ctx.render_job(job)).collect();
 
     let mut output = Output::default();
     let mut errors = Vec::new();

@@ -48,7 +48,7 @@ fn card(out: &mut String, c: &Contact, chain: &[&str]) {
         line(format!("NOTE:{}", escape(&note.join(" — "))));
     }
     if let Some(v) = c.verified {
-        line(format!("REV:{}", v.format("%Y%m%d")));
+        line(format!("REV:{}", v.format("%Y%m%dT000000Z")));
     }
     line("END:VCARD".into());
 }
@@ -95,7 +95,10 @@ mod tests {
         for l in out.split("\r\n") {
             assert!(l.len() <= 75, "{l}");
         }
-        assert_eq!(out.replace("\r\n ", ""), format!("NOTE:{}\r\n", "ж".repeat(60)));
+        assert_eq!(
+            out.replace("\r\n ", ""),
+            format!("NOTE:{}\r\n", "ж".repeat(60))
+        );
     }
 
     #[test]
