@@ -445,7 +445,7 @@ fn check_locales(site: &Site, d: &mut Vec<Diagnostic>) {
 /// A BCP 47 language tag, e.g. `uz`, `ru`, `uz-Cyrl`.
 pub fn valid_language(code: &str) -> Result<(), String> {
     match code.parse::<unic_langid::LanguageIdentifier>() {
-        Ok(id) if id.to_string() == code || id.to_string().eq_ignore_ascii_case(code) => Ok(()),
+        Ok(id) if id.to_string().eq_ignore_ascii_case(code) => Ok(()),
         Ok(id) => Err(format!(
             "unknown language code '{code}' (did you mean '{id}'?)"
         )),

@@ -485,29 +485,42 @@ type PageResult = Result<(Page, Vec<Diagnostic>), Diagnostic>;
 
 fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> PageResult {
     let text = read_text(root, rel)?;
-    let Some((fm_text, body, body_line)) = split_front_matter(&text) else {
-        return Err(Diagnostic::error(
+    let mut diags = Vec::new();
+    // A page with broken front matter stays in the model (with its error),
+    // so it does not also show up as a missing chapter.
+    let (fm_text, body, body_line) = split_front_matter(&text).unwrap_or_else(|| {
+        diags.push(Diagnostic::error(
             rel,
             Some(1),
             "no front matter: a page starts with a line `---`, then `title: ...`, then `---`",
         ));
+        ("", text.as_str(), 1)
+    });
+    let empty = || FrontMatter {
+        title: None,
+        summary: None,
+        source_hash: None,
+        other: BTreeMap::new(),
     };
-    let mut diags = Vec::new();
     let fm: FrontMatter = if fm_text.trim().is_empty() {
-        FrontMatter {
-            title: None,
-            summary: None,
-            source_hash: None,
-            other: BTreeMap::new(),
-        }
+        empty()
     } else {
-        yaml::parse(fm_text)
-            .map_err(|e| Diagnostic::error(rel, Some(e.line.unwrap_or(1) + 1), e.message.clone()))?
+        yaml::parse(fm_text).unwrap_or_else(|e| {
+            diags.push(Diagnostic::error(
+                rel,
+                Some(e.line.unwrap_or(1) + 1),
+                format!("front matter is not valid YAML: {}", e.message),
+            ));
+            FrontMatter {
+                title: Some(slug.to_string()),
+                ..empty()
+            }
+        })
     };
     let front_lines = yaml::key_lines(fm_text.lines(), 2);
     let title = match fm.title.filter(|t| !t.trim().is_empty()) {
         Some(t) => t,
-        None => {
+        None if diags.is_empty() => {
             diags.push(Diagnostic::error(
                 rel,
                 Some(1),
@@ -515,6 +528,7 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
             ));
             slug.to_string()
         }
+        None => slug.to_string(),
     };
     for key in fm.other.keys() {
         diags.push(Diagnostic::warning(

@@ -142,11 +142,9 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
         let of_lang: Vec<&Row> = rows.iter().filter(|r| r.language == *l).collect();
         let translated = of_lang.iter().filter(|r| r.status != "source").count();
         let ok = of_lang.iter().filter(|r| r.status == "ok").count();
-        let cell = if translated == 0 {
-            "source".to_string()
-        } else {
-            format!("{}%", ok * 100 / translated)
-        };
+        let cell = (ok * 100)
+            .checked_div(translated)
+            .map_or_else(|| "source".to_string(), |p| format!("{p}%"));
         out.push_str(&format!("  {cell:9}"));
     }
     out.push('\n');

@@ -1,0 +1,131 @@
+//! `pocketguide check`: every error kind of SPEC section 6 with its file and
+//! line, all in one run; warnings; exit codes; colour only on terminals.
+
+use crate::support::*;
+
+fn invalid_site() -> Site {
+    let site = fixture("invalid");
+    // Not UTF-8 (Latin-1 é), made here so the fixture stays plain text.
+    std::fs::write(
+        site.root.join("content/kg-fi/en/latin1.md"),
+        b"---\ntitle: Caf\xe9\n---\nx\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn reports_every_error_with_file_and_line_in_one_run() {
+    let site = invalid_site();
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    let expected = [
+        // malformed YAML: site-wide contacts, a corridor, front matter
+        "content/_shared/contacts.yaml:3: error:",
+        "content/broken-corridor/corridor.yaml:3: error:",
+        "content/kg-fi/en/badyaml.md:4: error: front matter is not valid YAML",
+        // not UTF-8
+        "content/kg-fi/en/latin1.md:2: error: file is not valid UTF-8",
+        // missing title
+        "content/kg-fi/en/notitle.md:1: error: missing `title`",
+        // a chapter with no page in any language
+        "content/kg-fi/corridor.yaml:10: error: chapter 'ghost' has no page in any language",
+        // a link to a chapter that does not exist
+        "content/kg-fi/en/intro.md:7: error: link to chapter 'missing.md'",
+        // a contact id used twice in one file
+        "content/kg-fi/contacts.yaml:14: error: contact id 'example-one' is used twice in this file (first on line 1)",
+        // phone, e-mail, WhatsApp not well-formed
+        "content/kg-fi/contacts.yaml:4: error: phone '12-34' is not well-formed",
+        "content/kg-fi/contacts.yaml:10: error: e-mail 'not-an-email' is not well-formed",
+        "content/kg-fi/contacts.yaml:11: error: whatsapp '12345' is not well-formed",
+        // unknown country and language codes
+        "content/kg-fi/corridor.yaml:1: error: origin: unknown country code 'XX'",
+        "content/kg-fi/contacts.yaml:16: error: country: unknown country code 'ZZ'",
+        "site.yaml:7: error: unknown language code 'english!'",
+        // Fluent syntax error
+        "locales/ru.ftl:2: error: Fluent syntax error",
+    ];
+    for e in expected {
+        assert!(run.stderr.contains(e), "missing `{e}` in:\n{}", run.stderr);
+    }
+    assert!(
+        !run.stderr.contains("chapter 'badyaml' has no page"),
+        "no cascade"
+    );
+}
+
+#[test]
+fn reports_the_warnings() {
+    let site = invalid_site();
+    let run = site.run(&["check"]);
+    for w in [
+        // unknown front-matter key
+        "content/kg-fi/en/intro.md:3: warning: unknown front-matter key `colour`",
+        // stale, and missing verified/source
+        "content/kg-fi/contacts.yaml:22: warning: contact 'example-stale' was last verified on 2001-01-01",
+        "content/kg-fi/contacts.yaml:14: warning: contact 'example-one' has no `verified` date",
+        "content/kg-fi/contacts.yaml:14: warning: contact 'example-one' has no `source`",
+        // a chapter missing in a published language
+        "content/kg-fi/corridor.yaml:7: warning: chapter 'intro' is not translated into 'ru'",
+        // a Fluent key missing in a locale
+        "locales/ky.ftl: warning: Fluent key `emergency-title` is missing in 'ky'",
+    ] {
+        assert!(run.stderr.contains(w), "missing `{w}` in:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn build_with_errors_fails_and_writes_nothing() {
+    let site = invalid_site();
+    let run = site.build();
+    run.assert_code(1);
+    assert!(run.stderr.contains("content/kg-fi/en/notitle.md:1: error:"));
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn warnings_pass_unless_strict() {
+    let site = fixture("basic");
+    let run = site.run(&["check"]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("warning:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("error:"));
+    site.run(&["check", "--strict"]).assert_code(1);
+    assert!(!site.out().exists(), "check writes nothing");
+}
+
+#[test]
+fn clean_site_passes_strict() {
+    let site = fixture("basic");
+    std::fs::remove_dir_all(site.root.join("content/kg-fi/ru")).unwrap();
+    site.write(
+        "content/kg-fi/corridor.yaml",
+        "origin: KG\ndestination: FI\nsource_language: en\nlanguages: [en]\ntitle: { en: \"T\" }\nchapters: [intro, work, shared-tips, contacts]\n",
+    );
+    let run = site.run(&["check", "--strict"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("no problems found"));
+}
+
+#[test]
+fn plain_output_when_piped_even_without_no_color() {
+    let site = invalid_site();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pocketguide"))
+        .arg("check")
+        .current_dir(&site.root)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error:"));
+    assert!(!stderr.contains('\u{1b}'), "ANSI escapes in piped output");
+}
+
+#[test]
+fn missing_site_yaml_is_an_error_not_a_crash() {
+    let site = fixture("basic");
+    std::fs::remove_file(site.root.join("site.yaml")).unwrap();
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("site.yaml: error: site.yaml not found"));
+}

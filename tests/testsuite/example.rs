@@ -1,0 +1,57 @@
+//! The repository root is the example site: it must check clean, build, and
+//! keep every chapter page light for paid mobile data.
+
+use crate::support::*;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn example_site_checks_clean() {
+    let run = run_in(root(), &["check", "--strict"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("no problems found"), "{}", run.stderr);
+}
+
+#[test]
+fn example_site_builds_every_language_and_stays_light() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    run_in(root(), &["build", "--out", out.to_str().unwrap()]).assert_code(0);
+    let css = std::fs::read(out.join("style.css")).unwrap().len();
+    let mut chapters = 0;
+    for lang in ["uz", "ru", "et", "en"] {
+        let dir = out.join(lang).join("uz-ee");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let page = entry.unwrap().path().join("index.html");
+            if !page.is_file() {
+                continue;
+            }
+            let html = std::fs::read_to_string(&page).unwrap();
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+            assert!(
+                !html.contains("class=\"notice\""),
+                "{}: the example has no fallback",
+                page.display()
+            );
+            // SPEC: at most 30 KB with the stylesheet, beyond the chapter's own text.
+            let own_text = html
+                .find("<article")
+                .and_then(|s| html[s..].find("</article>"))
+                .unwrap_or(0);
+            let weight = html.len() + css - own_text;
+            assert!(
+                weight <= 30 * 1024,
+                "{} weighs {weight} bytes",
+                page.display()
+            );
+            chapters += 1;
+        }
+    }
+    assert_eq!(chapters, 4 * 7);
+    assert!(std::fs::read_to_string(out.join("uz/uz-ee/index.html"))
+        .unwrap()
+        .contains("Oʻzbekiston"));
+}

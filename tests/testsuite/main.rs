@@ -1,0 +1,9 @@
+//! Integration tests: the real `pocketguide` binary on fixture sites copied
+//! into fresh temporary folders. One module per feature.
+
+mod build;
+mod check;
+mod example;
+mod safety;
+mod support;
+mod translations;

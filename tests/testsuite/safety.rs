@@ -1,0 +1,72 @@
+//! Raw HTML in Markdown is not trusted: a corpus of XSS payloads must come
+//! out harmless, and harmless inline HTML must stay.
+
+use crate::support::*;
+
+#[test]
+fn xss_payloads_never_reach_the_output() {
+    let site = fixture("xss");
+    site.build().assert_code(0);
+    for f in tree(&site.out()).iter().filter(|f| f.ends_with(".html")) {
+        let html = site.read_out(f);
+        let lower = html.to_lowercase();
+        for bad in [
+            "<script",
+            "javascript:",
+            "vbscript:",
+            "data:text/html",
+            "<iframe",
+            "<object",
+            "<embed",
+            "<style",
+            "<form",
+            "<svg",
+            "<math",
+            "http-equiv",
+            "evil.example",
+            "srcdoc",
+            "style=",
+        ] {
+            assert!(!lower.contains(bad), "{f} contains {bad}");
+        }
+        // No event handler attribute survives in any tag (text is escaped,
+        // so every `<` starts a real tag).
+        for (i, _) in lower.match_indices('<') {
+            let tag = &lower[i..i + lower[i..].find('>').unwrap_or(lower.len() - i)];
+            for (j, _) in tag.match_indices(" on") {
+                let rest = &tag[j + 3..];
+                let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+                assert!(
+                    !rest[name_len..].starts_with('='),
+                    "{f} keeps a handler: {tag}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn harmless_inline_html_and_text_stay() {
+    let site = fixture("xss");
+    site.build().assert_code(0);
+    let html = site.read_out("en/kg-fi/attacks/index.html");
+    assert!(html.contains("<b>bold</b>"));
+    assert!(html.contains("<em>emphasis</em>"));
+    assert!(html.contains("line<br>break"));
+    assert!(html.contains("href=\"https://example.org/ok\""));
+    // Titles from YAML are text, escaped, not markup.
+    assert!(html.contains("Attacks &lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("XSS &lt;script&gt;"));
+}
+
+#[test]
+fn remote_images_are_reported_and_dropped() {
+    let site = fixture("xss");
+    let run = site.run(&["check"]);
+    assert!(
+        run.stderr
+            .contains("warning: image 'https://evil.example/track.png' is on another host"),
+        "{}",
+        run.stderr
+    );
+}
