@@ -29,6 +29,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// Typeset the PDF pocket guides (`--no-pdf` turns it off).
+    pub pdf: bool,
 }
 
 /// What a successful build did. Warnings travel with it.
@@ -62,6 +64,7 @@ pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)
     if let Some(site) = &loaded.site {
         let today = chrono::Local::now().date_naive();
         diagnostics.extend(check::check(site, today));
+        diagnostics.extend(render::pdf::uncovered(site));
     }
     diagnostic::sort(&mut diagnostics);
     Ok((loaded.site, diagnostics))
@@ -88,12 +91,15 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
-    let output =
-        render::render(&site, &render::RenderOptions { base_url }).map_err(|mut errors| {
-            errors.extend(diagnostics.iter().cloned());
-            diagnostic::sort(&mut errors);
-            Error::Content(errors)
-        })?;
+    let render_opts = render::RenderOptions {
+        base_url,
+        pdf: opts.pdf,
+    };
+    let output = render::render(&site, &render_opts).map_err(|mut errors| {
+        errors.extend(diagnostics.iter().cloned());
+        diagnostic::sort(&mut errors);
+        Error::Content(errors)
+    })?;
     write::write(&out, &output)
         .map_err(|e| Error::Io(format!("cannot write {}: {e}", opts.out.display())))?;
     Ok(Report {

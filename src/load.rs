@@ -574,6 +574,7 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
             source_hash: fm.source_hash,
             hash,
             body: body.to_string(),
+            body_line,
             events,
             links,
             remote_images,

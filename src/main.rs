@@ -32,6 +32,9 @@ enum Command {
         /// Absolute address the site is published at (overrides site.yaml)
         #[arg(long)]
         base_url: Option<String>,
+        /// HTML only, no PDFs (for quick previews)
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Report every problem in the site without writing anything
     Check {
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
             site,
             out,
             base_url,
+            no_pdf,
         } => {
             let started = Instant::now();
             let out_display = out.display().to_string();
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
                 site,
                 out,
                 base_url,
+                pdf: !no_pdf,
             }) {
                 Ok(report) => {
                     diagnostic::report(&report.diagnostics);

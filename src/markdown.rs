@@ -144,6 +144,7 @@ mod tests {
             source_hash: None,
             hash: String::new(),
             body: body.into(),
+            body_line: 1,
             events: Parser::new_ext(body, markdown_options())
                 .map(Event::into_static)
                 .collect(),

@@ -210,6 +210,8 @@ pub struct Page {
     pub hash: String,
     /// The Markdown body, kept verbatim for the hash and for stamping.
     pub body: String,
+    /// The line of the file the body starts on.
+    pub body_line: usize,
     /// Markdown events, parsed once at load; renderers walk them.
     pub events: Vec<Event<'static>>,
     /// `[x](slug.md)` links and the line each stands on.

@@ -13,6 +13,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use tera::Context;
 
+/// `<lang>/<corridor>/<corridor>-<lang>.pdf`
+pub fn pdf_path(corridor: &Corridor, lang: &str) -> String {
+    format!("{lang}/{}/{}-{lang}.pdf", corridor.slug, corridor.slug)
+}
+
 /// What every page render shares: rendered Markdown and interface strings,
 /// each computed once.
 pub(crate) struct Shared<'a> {
@@ -119,6 +124,19 @@ impl<'a> Shared<'a> {
             Job::CorridorHome(ci, lang) => self.corridor_home(corridor(ci), lang),
             Job::Chapter(ci, lang, slug) => self.chapter(corridor(ci), lang, slug),
             Job::Print(ci, lang) => self.print(corridor(ci), lang),
+            Job::Pdf(ci, lang) => {
+                let c = corridor(ci);
+                super::pdf::markup(self.site, c, lang, &self.opts.base_url)
+                    .and_then(super::pdf::compile)
+                    .map(|bytes| (pdf_path(c, lang), bytes))
+                    .map_err(|e| {
+                        Diagnostic::error(
+                            &c.file,
+                            None,
+                            format!("cannot typeset the PDF of {} in '{lang}': {e}", c.slug),
+                        )
+                    })
+            }
             Job::VCard(ci, lang) => Ok((
                 format!("{lang}/{}/contacts.vcf", corridor(ci).slug),
                 super::vcard::render(self.site, corridor(ci), lang).into_bytes(),
@@ -295,7 +313,13 @@ impl<'a> Shared<'a> {
         );
         ctx.insert("print_url", &format!("{here}print.html"));
         ctx.insert("vcf_url", &format!("{here}contacts.vcf"));
-        ctx.insert("pdf_url", &Option::<String>::None);
+        ctx.insert(
+            "pdf_url",
+            &self
+                .opts
+                .pdf
+                .then(|| format!("{root}{}", pdf_path(corridor, lang))),
+        );
         ctx.insert("lang_index_url", &format!("{root}{lang}/index.html"));
         ctx.insert("emergency", &self.contact_views(corridor, lang, true));
         ctx.insert(

@@ -2,7 +2,9 @@
 //! independent, so they render in parallel; nothing here touches the disk.
 
 pub mod html;
+pub mod pdf;
 pub mod sitemap;
+pub mod typst_markup;
 pub mod vcard;
 
 use crate::diagnostic::Diagnostic;
@@ -13,6 +15,8 @@ use std::collections::BTreeMap;
 pub struct RenderOptions {
     /// Absolute base address, ending in `/`.
     pub base_url: String,
+    /// Typeset the PDF pocket guides too (off for quick previews).
+    pub pdf: bool,
 }
 
 /// Output-relative path (with `/`) → bytes.
@@ -29,12 +33,23 @@ pub(crate) enum Job<'a> {
     Chapter(usize, &'a str, &'a str),
     Print(usize, &'a str),
     VCard(usize, &'a str),
+    Pdf(usize, &'a str),
     NotFound,
 }
 
 pub fn render(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
     let ctx = html::Shared::new(site, opts);
-    let mut jobs = vec![Job::Chooser, Job::NotFound];
+    // PDFs first: they are the longest jobs, so rayon starts them early and
+    // the HTML pages fill the gaps.
+    let mut jobs = Vec::new();
+    if opts.pdf {
+        for (ci, corridor) in site.corridors.iter().enumerate() {
+            for lang in &corridor.languages {
+                jobs.push(Job::Pdf(ci, lang));
+            }
+        }
+    }
+    jobs.extend([Job::Chooser, Job::NotFound]);
     for l in &site.config.languages {
         jobs.push(Job::LanguageIndex(&l.code));
     }

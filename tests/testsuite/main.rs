@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod example;
+mod pdf;
 mod safety;
 mod support;
 mod translations;
