@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod theme;
 pub mod translations;
 pub mod write;

@@ -44,6 +44,17 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Preview the site on 127.0.0.1, rebuilding and reloading on every save
+    Serve {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Port to listen on (0: any free port)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the preview in the default browser
+        #[arg(long)]
+        open: bool,
+    },
     /// Show which translations are ok, missing or outdated
     Translations {
         #[arg(long, default_value = ".")]
@@ -127,6 +138,12 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e),
         },
+        Command::Serve { site, port, open } => {
+            match pocketguide::serve::serve(pocketguide::serve::ServeOptions { site, port, open }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
         Command::Translations {
             site,
             stamp: Some(file),

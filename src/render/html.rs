@@ -124,18 +124,9 @@ impl<'a> Shared<'a> {
             Job::CorridorHome(ci, lang) => self.corridor_home(corridor(ci), lang),
             Job::Chapter(ci, lang, slug) => self.chapter(corridor(ci), lang, slug),
             Job::Print(ci, lang) => self.print(corridor(ci), lang),
-            Job::Pdf(ci, lang) => {
-                let c = corridor(ci);
-                super::pdf::markup(self.site, c, lang, &self.opts.base_url)
-                    .and_then(super::pdf::compile)
-                    .map(|bytes| (pdf_path(c, lang), bytes))
-                    .map_err(|e| {
-                        Diagnostic::error(
-                            &c.file,
-                            None,
-                            format!("cannot typeset the PDF of {} in '{lang}': {e}", c.slug),
-                        )
-                    })
+            Job::Pdf(job) => {
+                let markup = job.markup(self.site, &self.opts.base_url)?;
+                Ok((job.path.clone(), job.typeset(markup)?))
             }
             Job::VCard(ci, lang) => Ok((
                 format!("{lang}/{}/contacts.vcf", corridor(ci).slug),

@@ -8,15 +8,60 @@ pub mod typst_markup;
 pub mod vcard;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Site;
+use crate::model::{Corridor, Site};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 pub struct RenderOptions {
     /// Absolute base address, ending in `/`.
     pub base_url: String,
-    /// Typeset the PDF pocket guides too (off for quick previews).
+    /// The site has PDF pocket guides: typeset them (in `render`) and link
+    /// them from the pages. Off for quick previews.
     pub pdf: bool,
+}
+
+/// One PDF pocket guide: a corridor in one language.
+pub struct PdfJob<'a> {
+    /// Output-relative path, `<lang>/<corridor>/<corridor>-<lang>.pdf`.
+    pub path: String,
+    pub corridor: &'a Corridor,
+    pub lang: &'a str,
+}
+
+impl PdfJob<'_> {
+    /// The guide as Typst markup: cheap, and the whole input of the costly
+    /// typesetting, so callers can skip guides whose markup did not change.
+    pub fn markup(&self, site: &Site, base_url: &str) -> Result<String, Diagnostic> {
+        pdf::markup(site, self.corridor, self.lang, base_url).map_err(|e| self.error(e))
+    }
+
+    pub fn typeset(&self, markup: String) -> Result<Vec<u8>, Diagnostic> {
+        pdf::compile(markup).map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: String) -> Diagnostic {
+        Diagnostic::error(
+            &self.corridor.file,
+            None,
+            format!(
+                "cannot typeset the PDF of {} in '{}': {e}",
+                self.corridor.slug, self.lang
+            ),
+        )
+    }
+}
+
+pub fn pdf_jobs(site: &Site) -> Vec<PdfJob<'_>> {
+    site.corridors
+        .iter()
+        .flat_map(|c| {
+            c.languages.iter().map(move |lang| PdfJob {
+                path: html::pdf_path(c, lang),
+                corridor: c,
+                lang,
+            })
+        })
+        .collect()
 }
 
 /// Output-relative path (with `/`) → bytes.
@@ -33,21 +78,32 @@ pub(crate) enum Job<'a> {
     Chapter(usize, &'a str, &'a str),
     Print(usize, &'a str),
     VCard(usize, &'a str),
-    Pdf(usize, &'a str),
+    Pdf(PdfJob<'a>),
     NotFound,
 }
 
+/// Every output file: HTML pages, and the PDFs when `opts.pdf` is on.
 pub fn render(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
+    render_jobs(site, opts, opts.pdf)
+}
+
+/// HTML pages, vCards, sitemap and static files, without typesetting PDFs
+/// (pages still link them when `opts.pdf` is on): what `serve` shows first.
+pub fn render_html(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
+    render_jobs(site, opts, false)
+}
+
+fn render_jobs(
+    site: &Site,
+    opts: &RenderOptions,
+    typeset: bool,
+) -> Result<Output, Vec<Diagnostic>> {
     let ctx = html::Shared::new(site, opts);
     // PDFs first: they are the longest jobs, so rayon starts them early and
     // the HTML pages fill the gaps.
-    let mut jobs = Vec::new();
-    if opts.pdf {
-        for (ci, corridor) in site.corridors.iter().enumerate() {
-            for lang in &corridor.languages {
-                jobs.push(Job::Pdf(ci, lang));
-            }
-        }
+    let mut jobs: Vec<Job> = Vec::new();
+    if typeset {
+        jobs.extend(pdf_jobs(site).into_iter().map(Job::Pdf));
     }
     jobs.extend([Job::Chooser, Job::NotFound]);
     for l in &site.config.languages {

@@ -6,5 +6,6 @@ mod check;
 mod example;
 mod pdf;
 mod safety;
+mod serve;
 mod support;
 mod translations;

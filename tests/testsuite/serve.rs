@@ -1,0 +1,297 @@
+//! `pocketguide serve`: the real binary on a free port against a fixture
+//! site in a temporary folder, spoken to over plain HTTP.
+
+use crate::support::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+    output_dir: String,
+    /// Kept open so serve's output never meets a closed pipe.
+    _lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Site) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pocketguide"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&site.root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let (mut port, mut output_dir) = (None, None);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while port.is_none() || output_dir.is_none() {
+        let line = lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("serve printed its address");
+        if let Some(rest) = line.split("at http://").nth(1) {
+            let addr = rest.trim_end_matches('/');
+            let (host, p) = addr.rsplit_once(':').unwrap();
+            assert_eq!(host, "127.0.0.1", "listens on loopback only");
+            port = Some(p.parse().unwrap());
+        }
+        if let Some(rest) = line.strip_prefix("output in ") {
+            output_dir = Some(rest.split(" (").next().unwrap().to_string());
+        }
+    }
+    Server {
+        child,
+        port: port.unwrap(),
+        output_dir: output_dir.unwrap(),
+        _lines: lines,
+    }
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+fn get(port: u16, path: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    Response {
+        status: head.split_whitespace().nth(1).unwrap().parse().unwrap(),
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+/// Polls until `pred` holds for the page, for at most 20 s.
+fn wait_for(port: u16, path: &str, pred: impl Fn(&Response) -> bool) -> Response {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = get(port, path);
+        if pred(&r) {
+            return r;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting on {path}; last:\n{}",
+            r.body
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serves_pages_with_the_reload_script_and_right_types() {
+    let site = fixture("basic");
+    let server = start(&site);
+    let page = get(server.port, "/en/kg-fi/work/");
+    assert_eq!(page.status, 200);
+    assert!(page.head.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(page.body.contains("ENGLISH-WORK-TEXT"));
+    assert!(page
+        .body
+        .contains("new EventSource(\"/__pocketguide/events\")"));
+    for (path, kind) in [
+        ("/style.css", "text/css"),
+        ("/en/kg-fi/contacts.vcf", "text/vcard"),
+        ("/sitemap.xml", "application/xml"),
+    ] {
+        let r = get(server.port, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.head.contains(&format!("Content-Type: {kind}")),
+            "{path}: {}",
+            r.head
+        );
+    }
+    // PDFs come after the HTML, in the background.
+    let pdf = wait_for(server.port, "/en/kg-fi/kg-fi-en.pdf", |r| r.status == 200);
+    assert!(pdf.head.contains("Content-Type: application/pdf"));
+    let missing = get(server.port, "/en/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("Page not found"),
+        "the theme's 404 page"
+    );
+    // The user's own output folder is never touched.
+    assert!(!site.root.join("public").exists());
+}
+
+#[test]
+fn a_save_shows_up_and_open_pages_are_told_to_reload() {
+    let site = fixture("basic");
+    let server = start(&site);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__pocketguide/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = [0u8; 512];
+    let n = events.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).contains("text/event-stream"));
+
+    let saved = Instant::now();
+    site.write(
+        "content/kg-fi/en/work.md",
+        "---\ntitle: Work\n---\nFRESHLY-SAVED-TEXT\n",
+    );
+    let mut seen = String::new();
+    while !seen.contains("data: reload") {
+        let n = events.read(&mut buf).expect("a reload event within 20 s");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let elapsed = saved.elapsed();
+    println!("save-to-reload: {} ms (debug build)", elapsed.as_millis());
+    assert!(elapsed < Duration::from_secs(20));
+    // The reload comes after a complete build: the new text is there now.
+    assert!(get(server.port, "/en/kg-fi/work/")
+        .body
+        .contains("FRESHLY-SAVED-TEXT"));
+}
+
+#[test]
+fn content_errors_are_shown_and_the_site_comes_back_when_fixed() {
+    let site = fixture("basic");
+    let server = start(&site);
+    let good = site.read("content/kg-fi/en/work.md");
+    site.write(
+        "content/kg-fi/en/work.md",
+        "---\ntitle: [broken <b>\n---\nNEW\n",
+    );
+    let page = wait_for(server.port, "/en/kg-fi/intro/", |r| {
+        r.body.contains("pocketguide-errors")
+    });
+    assert!(
+        page.body.contains("content/kg-fi/en/work.md:2: error:"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<b>\n"), "messages are escaped");
+    assert!(
+        page.body.contains("Introduction"),
+        "the last good page is still served"
+    );
+    assert!(get(server.port, "/en/kg-fi/work/")
+        .body
+        .contains("ENGLISH-WORK-TEXT"));
+
+    site.write(
+        "content/kg-fi/en/work.md",
+        &good.replace("ENGLISH-WORK-TEXT", "FIXED-TEXT"),
+    );
+    // Browsers reload on the event sent once the build is complete; poll
+    // until the page settles into that state.
+    wait_for(server.port, "/en/kg-fi/work/", |r| {
+        r.body.contains("FIXED-TEXT") && !r.body.contains("pocketguide-errors")
+    });
+}
+
+#[test]
+fn nothing_outside_the_output_folder_is_served() {
+    let site = fixture("basic");
+    let server = start(&site);
+    for path in [
+        "/../site.yaml",
+        "/..%2fsite.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/en/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "//etc/passwd",
+        "/..\\..\\site.yaml",
+        "/%2fetc%2fpasswd",
+    ] {
+        let r = get(server.port, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            !r.body.contains("root:") && !r.body.contains("base_url"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn a_busy_port_is_a_clear_usage_error() {
+    let site = fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = site.run(&["serve", "--port", &port]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("already in use") && run.stderr.contains("--port 0"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_removes_the_temporary_folder() {
+    let site = fixture("basic");
+    let mut server = start(&site);
+    assert!(std::path::Path::new(&server.output_dir).is_dir());
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !std::path::Path::new(&server.output_dir).exists(),
+        "temporary folder removed"
+    );
+}
+
+#[test]
+fn build_output_has_no_reload_script() {
+    let site = fixture("basic");
+    site.build().assert_code(0);
+    for f in tree(&site.out()).iter().filter(|f| f.ends_with(".html")) {
+        let html = site.read_out(f);
+        assert!(
+            !html.contains("EventSource") && !html.contains("__pocketguide"),
+            "{f}"
+        );
+    }
+}
