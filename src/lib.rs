@@ -32,6 +32,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Typeset the PDF pocket guides (`--no-pdf` turns it off).
     pub pdf: bool,
+    /// Where to report progress (the CLI draws a bar on terminals).
+    pub progress: Option<std::sync::Arc<dyn render::Progress>>,
 }
 
 /// What a successful build did. Warnings travel with it.
@@ -71,9 +73,24 @@ pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)
     Ok((loaded.site, diagnostics))
 }
 
-/// `pocketguide check`: all diagnostics, or a usage error.
+/// `pocketguide check`: all diagnostics, or a usage error. When the content
+/// has no errors, the HTML is also rendered in memory, so template errors and
+/// pages over the weight budget show up before a build.
 pub fn check_site(site_dir: &Path) -> Result<Vec<Diagnostic>, Error> {
-    load_and_check(site_dir).map(|(_, d)| d)
+    let (site, mut diagnostics) = load_and_check(site_dir)?;
+    if let Some(site) = site.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
+        let opts = render::RenderOptions {
+            base_url: site.config.base_url.clone(),
+            pdf: true,
+            progress: None,
+        };
+        match render::render_html(&site, &opts) {
+            Ok(output) => diagnostics.extend(output.warnings),
+            Err(errors) => diagnostics.extend(errors),
+        }
+        diagnostic::sort(&mut diagnostics);
+    }
+    Ok(diagnostics)
 }
 
 /// `pocketguide build`: load → check → render → write. On any error nothing
@@ -95,6 +112,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
     let render_opts = render::RenderOptions {
         base_url,
         pdf: opts.pdf,
+        progress: opts.progress.clone(),
     };
     let output = render::render(&site, &render_opts).map_err(|mut errors| {
         errors.extend(diagnostics.iter().cloned());
@@ -103,6 +121,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
     })?;
     write::write(&out, &output)
         .map_err(|e| Error::Io(format!("cannot write {}: {e}", opts.out.display())))?;
+    let mut diagnostics = diagnostics;
+    diagnostics.extend(output.warnings.iter().cloned());
+    diagnostic::sort(&mut diagnostics);
     Ok(Report {
         diagnostics,
         files_written: output.files.len(),

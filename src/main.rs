@@ -105,6 +105,7 @@ fn main() -> ExitCode {
                 out,
                 base_url,
                 pdf: !no_pdf,
+                progress: Some(std::sync::Arc::new(Bar::default())),
             }) {
                 Ok(report) => {
                     diagnostic::report(&report.diagnostics);
@@ -189,6 +190,47 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e),
         },
+    }
+}
+
+/// A progress bar on stderr: drawn only on a terminal, and only once a build
+/// has taken more than a moment.
+#[derive(Default)]
+struct Bar {
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+    started: std::sync::OnceLock<Instant>,
+}
+
+impl pocketguide::render::Progress for Bar {
+    fn start(&self, total: usize) {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
+                .expect("valid template"),
+        );
+        let _ = self.bar.set(bar);
+        let _ = self.started.set(Instant::now());
+    }
+
+    fn done_one(&self) {
+        let Some(bar) = self.bar.get() else { return };
+        bar.inc(1);
+        let slow = self
+            .started
+            .get()
+            .is_some_and(|t| t.elapsed().as_millis() > 500);
+        if slow && bar.is_hidden() && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
     }
 }
 

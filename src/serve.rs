@@ -236,6 +236,7 @@ fn build_html(shared: &Shared) -> Result<Built, Vec<Diagnostic>> {
     let opts = RenderOptions {
         base_url: site.config.base_url.clone(),
         pdf: true,
+        progress: None,
     };
     let mut output = render::render_html(&site, &opts)?;
     for (path, (_, bytes)) in shared.pdfs.lock().unwrap().iter() {

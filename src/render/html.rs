@@ -516,6 +516,45 @@ impl<'a> Shared<'a> {
         self.finish("print.html", path, &ctx)
     }
 
+    /// A warning when a chapter page with its stylesheet weighs more than
+    /// the budget, beyond the chapter's own text (the `<article>`).
+    pub fn weight_warning(&self, path: &str, html: &[u8]) -> Option<Diagnostic> {
+        let mut parts = path.split('/');
+        let (lang, corridor, slug) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next() != Some("index.html") {
+            return None;
+        }
+        let css = self
+            .site
+            .theme
+            .static_files
+            .get("style.css")
+            .map_or(0, Vec::len);
+        let text = String::from_utf8_lossy(html);
+        let own = text
+            .find("<article")
+            .and_then(|start| text[start..].find("</article>"))
+            .unwrap_or(0);
+        let weight = html.len() + css - own;
+        if weight <= super::PAGE_BUDGET {
+            return None;
+        }
+        let corridor = self.site.corridors.iter().find(|c| c.slug == corridor)?;
+        let file = match self.site.chapter_text(corridor, lang, slug) {
+            ChapterText::Own { page, .. } | ChapterText::Fallback { page } => page.file.clone(),
+            _ => corridor.file.clone(),
+        };
+        Some(Diagnostic::warning(
+            file,
+            None,
+            format!(
+                "{path} weighs {:.1} KB with its stylesheet beyond the chapter's own text (budget {} KB): trim the theme or the contacts shown on every page",
+                weight as f64 / 1024.0,
+                super::PAGE_BUDGET / 1024
+            ),
+        ))
+    }
+
     pub fn sitemap_groups(&self) -> Vec<sitemap::Group> {
         let site = self.site;
         let mut groups = vec![vec![(

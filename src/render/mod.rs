@@ -18,7 +18,20 @@ pub struct RenderOptions {
     /// The site has PDF pocket guides: typeset them (in `render`) and link
     /// them from the pages. Off for quick previews.
     pub pdf: bool,
+    /// Told the number of files, then each file done (for a progress bar).
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
 }
+
+/// Receives progress of a render; called from many threads.
+pub trait Progress: Send + Sync {
+    fn start(&self, total: usize);
+    fn done_one(&self);
+    fn finish(&self);
+}
+
+/// A chapter page may weigh this much with its stylesheet, beyond the
+/// chapter's own text (SPEC section 2).
+pub const PAGE_BUDGET: usize = 30 * 1024;
 
 /// One PDF pocket guide: a corridor in one language.
 pub struct PdfJob<'a> {
@@ -64,10 +77,12 @@ pub fn pdf_jobs(site: &Site) -> Vec<PdfJob<'_>> {
         .collect()
 }
 
-/// Output-relative path (with `/`) → bytes.
+/// Output-relative path (with `/`) → bytes, and the warnings rendering
+/// found (pages over the weight budget).
 #[derive(Default)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One output file's worth of work.
@@ -119,14 +134,31 @@ fn render_jobs(
             }
         }
     }
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|job| ctx.render_job(job)).collect();
+    if let Some(p) = &opts.progress {
+        p.start(jobs.len());
+    }
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let r = ctx.render_job(job);
+            if let Some(p) = &opts.progress {
+                p.done_one();
+            }
+            r
+        })
+        .collect();
+    if let Some(p) = &opts.progress {
+        p.finish();
+    }
 
     let mut output = Output::default();
     let mut errors = Vec::new();
     for r in results {
         match r {
             Ok((path, bytes)) => {
+                if let Some(w) = ctx.weight_warning(&path, &bytes) {
+                    output.warnings.push(w);
+                }
                 output.files.insert(path, bytes);
             }
             Err(d) => errors.push(d),

@@ -129,3 +129,26 @@ fn missing_site_yaml_is_an_error_not_a_crash() {
     run.assert_code(1);
     assert!(run.stderr.contains("site.yaml: error: site.yaml not found"));
 }
+
+#[test]
+fn pages_over_the_weight_budget_are_a_warning() {
+    let site = fixture("basic");
+    // A theme override with a heavy stylesheet pushes every page over 30 KB.
+    site.write(
+        "themes/default/static/style.css",
+        &format!("body{{color:#000}}\n/*{}*/\n", "x".repeat(31 * 1024)),
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("content/kg-fi/en/intro.md: warning: en/kg-fi/intro/index.html weighs"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("(budget 30 KB)"));
+    site.run(&["check", "--strict"]).assert_code(1);
+    let build = site.build();
+    build.assert_code(0);
+    assert!(build.stderr.contains("weighs"), "build reports it too");
+}
