@@ -1,0 +1,149 @@
+// The built example site in headless Chromium with JavaScript off, as a
+// migrant's phone, a volunteer's laptop and a phone in dark mode, plus print.
+// Run: npm test (in tests/browser), after `npm ci`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { buildSite, serve, launch, corridorPages, LANGS, CORRIDOR } from './harness.mjs';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const MODES = [
+  { name: 'phone', viewport: { width: 360, height: 640 }, colorScheme: 'light' },
+  { name: 'laptop', viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
+  { name: 'phone-dark', viewport: { width: 360, height: 640 }, colorScheme: 'dark' },
+];
+
+let out, server, origin, browser;
+before(async () => {
+  out = buildSite();
+  ({ server, origin } = await serve(out));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Layout facts of the page, measured in the page (the page's own scripts stay off). */
+function measure() {
+  const facts = { problems: [] };
+  const de = document.documentElement;
+  if (de.scrollWidth > window.innerWidth) facts.problems.push(`scrolls sideways: ${de.scrollWidth}px > ${window.innerWidth}px`);
+  const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.right > 0; };
+  // Body text at least 16px (footnote markers in <sup> are not body text).
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !visible(el) || el.closest('sup')) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 16) facts.problems.push(`text at ${size}px: <${el.tagName.toLowerCase()} class="${el.className}"> "${node.textContent.trim().slice(0, 40)}"`);
+  }
+  // Tap targets at least 44 x 44, except links inline in running text.
+  for (const a of document.querySelectorAll('a[href], button')) {
+    if (!visible(a) || a.classList.contains('skip') || a.closest('article p, article li, article td, .footnote, sup')) continue;
+    const r = a.getBoundingClientRect();
+    if (r.width < 44 || r.height < 44) facts.problems.push(`tap target ${Math.round(r.width)}x${Math.round(r.height)}: "${a.textContent.trim().slice(0, 40)}"`);
+  }
+  const tel = document.querySelector('.sos a[href^="tel:"]');
+  facts.emergency = tel && { href: tel.getAttribute('href'), top: tel.getBoundingClientRect().top, bottom: tel.getBoundingClientRect().bottom };
+  facts.innerHeight = window.innerHeight;
+  facts.switcher = [...document.querySelectorAll('.langs a')].map((a) => ({ lang: a.getAttribute('lang'), href: a.href }));
+  facts.fontFaces = document.fonts.size;
+  // No tofu: each letter below must not render as the box an unassigned code point gets.
+  const font = getComputedStyle(document.body).font;
+  const canvas = document.createElement('canvas'); canvas.width = canvas.height = 48;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const draw = (ch) => { ctx.clearRect(0, 0, 48, 48); ctx.font = font.replace(/\d+(\.\d+)?px/, '32px'); ctx.fillText(ch, 4, 36); return ctx.getImageData(0, 0, 48, 48).data.join(); };
+  const tofu = draw('\u0378');
+  facts.tofu = ['ʻ', 'Ж', 'ы', 'õ', 'ä', 'š', 'ž', 'ü'].filter((ch) => document.body.textContent.includes(ch) && draw(ch) === tofu);
+  return facts;
+}
+
+/** axe-core needs timers, which do not run while a page's scripts are off;
+ * the pages have no scripts of their own, so a script-enabled load of the
+ * same URL has the same DOM. */
+async function axe(context, url) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.evaluate((src) => { (0, eval)(src); }, AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  await page.close();
+  return violations;
+}
+
+for (const mode of MODES) {
+  for (const lang of LANGS) {
+    test(`${mode.name}: every page of ${CORRIDOR} in ${lang}`, async () => {
+      const options = { viewport: mode.viewport, colorScheme: mode.colorScheme };
+      const context = await browser.newContext({ ...options, javaScriptEnabled: false });
+      const axeContext = await browser.newContext(options);
+      const requests = [];
+      for (const c of [context, axeContext]) c.on('request', (r) => requests.push(r.url()));
+      const page = await context.newPage();
+      const failures = [];
+      for (const path of corridorPages(out, lang)) {
+        const response = await page.goto(origin + path);
+        assert.equal(response.status(), 200, path);
+        assert.equal(await page.getAttribute('html', 'lang'), lang, path);
+        const facts = await page.evaluate(measure);
+        failures.push(...facts.problems.map((p) => `${path}: ${p}`));
+        if (!facts.emergency) failures.push(`${path}: no emergency tel: link one tap away`);
+        else if (path.endsWith(`${CORRIDOR}/index.html`) && (facts.emergency.top < 0 || facts.emergency.bottom > facts.innerHeight)) {
+          failures.push(`${path}: emergency number not visible without scrolling`);
+        }
+        const others = facts.switcher.filter((s) => s.lang !== lang);
+        if (others.length !== LANGS.length - 1) failures.push(`${path}: switcher has ${others.length} other languages`);
+        for (const s of others) {
+          const expected = origin + path.replace(`/${lang}/`, `/${s.lang}/`);
+          if (s.href !== expected) failures.push(`${path}: switcher ${s.lang} → ${s.href}, expected ${expected}`);
+        }
+        if (facts.fontFaces !== 0) failures.push(`${path}: loads web fonts`);
+        if (facts.tofu.length) failures.push(`${path}: no glyph for ${facts.tofu.join(' ')}`);
+        failures.push(...(await axe(axeContext, origin + path)).map((v) => `${path}: axe ${v}`));
+      }
+      const foreign = requests.filter((u) => !u.startsWith(origin));
+      assert.deepEqual(foreign, [], 'requests to other hosts');
+      await context.close();
+      await axeContext.close();
+      assert.deepEqual(failures, []);
+    });
+  }
+}
+
+test('print: print.html at A6 clips no text or table, and prints every chapter', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const dir = mkdtempSync(join(tmpdir(), 'pocketguide-print-'));
+  for (const lang of LANGS) {
+    const path = `/${lang}/${CORRIDOR}/print.html`;
+    await page.goto(origin + path);
+    await page.emulateMedia({ media: 'print' });
+    // The A6 page's text area: 105 mm less 2 x 8 mm margins = 89 mm ≈ 336 CSS px.
+    await page.setViewportSize({ width: 336, height: 500 });
+    const overflow = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return [...document.querySelectorAll('main *')]
+        .filter((el) => el.getBoundingClientRect().right > width + 1 || el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow === 'visible' && el.clientWidth > 0)
+        .map((el) => `<${el.tagName.toLowerCase()}> ${el.textContent.trim().slice(0, 40)}`);
+    });
+    assert.deepEqual(overflow, [], `${path}: clipped`);
+    const pdf = join(dir, `${lang}.pdf`);
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    // A6 is 297.64 x 419.53 pt; Chromium rounds the page to whole CSS pixels.
+    const [, w, h] = info.match(/Page size:\s+([\d.]+) x ([\d.]+) pts/);
+    assert.ok(Math.abs(w - 297.64) < 1.5 && Math.abs(h - 419.53) < 1.5, `${path}: ${w} x ${h} pt is not A6`);
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const html = readFileSync(join(out, lang, CORRIDOR, 'print.html'), 'utf8');
+    for (const [, title] of html.matchAll(/<section class="chapter" id="ch-[^"]+">[\s\S]*?<h2>([^<]+)<\/h2>/g)) {
+      assert.ok(text.includes(title.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&')), `${path}: "${title}" missing from the printout`);
+    }
+  }
+  await context.close();
+});
