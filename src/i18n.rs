@@ -186,6 +186,48 @@ mod tests {
         }
     }
 
+    /// Every `t.some_key` a built-in template uses must exist in en.ftl, or
+    /// readers would see the bare key.
+    #[test]
+    fn every_key_the_theme_uses_exists_in_english() {
+        let mut d = Vec::new();
+        let l = Locales::load(Path::new("/nonexistent"), &["en".to_string()], &mut d);
+        let table = l.table("en");
+        let templates = include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/default/templates");
+        let mut used = 0;
+        for file in templates.files() {
+            let text = file.contents_utf8().unwrap();
+            for (i, _) in text.match_indices("t.") {
+                let before = text[..i].chars().last().unwrap_or(' ');
+                if before.is_alphanumeric() || before == '_' {
+                    continue;
+                }
+                let key: String = text[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(
+                    table.contains_key(&key),
+                    "{}: t.{key} is not in en.ftl",
+                    file.path().display()
+                );
+                used += 1;
+            }
+        }
+        assert!(used > 20);
+        // Keys the Rust side formats with arguments.
+        for key in [
+            "notice-fallback",
+            "notice-outdated",
+            "read-source",
+            "contact-verified",
+            "chapters-untranslated",
+            "contacts-title",
+        ] {
+            assert!(l.base_keys().any(|k| k == key), "{key}");
+        }
+    }
+
     #[test]
     fn russian_plural_forms() {
         let mut d = Vec::new();

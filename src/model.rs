@@ -315,15 +315,19 @@ impl Site {
     /// the same id), destination country first, then origin, then the rest.
     pub fn contacts<'a>(&'a self, corridor: &'a Corridor) -> Vec<&'a Contact> {
         let mut merged: Vec<&Contact> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
         for c in self
             .shared_contacts
             .contacts
             .iter()
             .chain(&corridor.contacts.contacts)
         {
-            match merged.iter().position(|m| m.id == c.id) {
-                Some(i) => merged[i] = c,
-                None => merged.push(c),
+            match position.get(c.id.as_str()) {
+                Some(&i) => merged[i] = c,
+                None => {
+                    position.insert(&c.id, merged.len());
+                    merged.push(c);
+                }
             }
         }
         let rank = |c: &Contact| {

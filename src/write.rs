@@ -112,16 +112,24 @@ pub fn write(out: &Path, output: &Output) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates each folder once, then writes the files in parallel: on some
+/// file systems creating a file costs a few hundred microseconds of system
+/// time, and a large site has thousands.
 fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
+    use rayon::prelude::*;
+    let folders: std::collections::BTreeSet<&Path> = output
+        .files
+        .keys()
+        .filter_map(|rel| Path::new(rel).parent())
+        .collect();
     fs::create_dir_all(dir)?;
-    for (rel, bytes) in &output.files {
-        let path = dir.join(rel);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::write(path, bytes)?;
+    for folder in folders {
+        fs::create_dir_all(dir.join(folder))?;
     }
-    Ok(())
+    output
+        .files
+        .par_iter()
+        .try_for_each(|(rel, bytes)| fs::write(dir.join(rel), bytes))
 }
 
 #[cfg(test)]

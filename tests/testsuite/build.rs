@@ -253,7 +253,10 @@ fn print_page_is_a6_with_every_chapter() {
         assert!(print.contains(&format!("id=\"ch-{ch}\"")), "{ch}");
     }
     assert!(print.contains("print.css"));
-    assert!(site.read_out("print.css").contains("size:105mm 148mm"), "A6");
+    assert!(
+        site.read_out("print.css").contains("size:105mm 148mm"),
+        "A6"
+    );
     // Footnote ids are prefixed per chapter so chapters cannot collide.
     assert!(print.contains("id=\"intro-fn-1\""));
 }
