@@ -21,9 +21,10 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
         .collect();
     for corridor in &site.corridors {
         check_corridor(site, corridor, &declared, &mut d);
-        check_contact_file(site, &corridor.contacts, &declared, today, &mut d);
     }
-    check_contact_file(site, &site.shared_contacts, &declared, today, &mut d);
+    for file in site.contact_files() {
+        check_contact_file(site, file, &declared, today, &mut d);
+    }
     check_pages(site, &declared, &mut d);
     check_locales(site, &mut d);
     d
@@ -299,21 +300,14 @@ fn check_contact_file(
                 err(d, "languages", e);
             }
         }
-        let texts = [
-            ("name", Some(&c.name)),
-            ("description", c.description.as_ref()),
-            ("hours", c.hours.as_ref()),
-        ];
-        for (key, text) in texts {
-            if let Some(text) = text {
-                for lang in text.texts.keys() {
-                    if !declared.contains(lang.as_str()) {
-                        err(
-                            d,
-                            key,
-                            format!("unknown language code '{lang}': not in site.yaml `languages`"),
-                        );
-                    }
+        for (key, text) in c.localized_fields() {
+            for lang in text.texts.keys() {
+                if !declared.contains(lang.as_str()) {
+                    err(
+                        d,
+                        key,
+                        format!("unknown language code '{lang}': not in site.yaml `languages`"),
+                    );
                 }
             }
         }

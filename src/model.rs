@@ -169,6 +169,17 @@ impl Contact {
         self.key_lines.get(key).copied().unwrap_or(self.line)
     }
 
+    /// The fields that hold text per language, by their YAML key.
+    pub fn localized_fields(&self) -> impl Iterator<Item = (&'static str, &Localized)> {
+        [
+            ("name", Some(&self.name)),
+            ("description", self.description.as_ref()),
+            ("hours", self.hours.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, text)| text.map(|t| (key, t)))
+    }
+
     /// `tel:` target: the number without spaces.
     pub fn tel(&self) -> Option<String> {
         self.phone.as_deref().map(digits_only)
@@ -341,6 +352,11 @@ impl Site {
         };
         merged.sort_by_key(|c| rank(c));
         merged
+    }
+
+    /// Every contacts.yaml of the site: `_shared`'s, then each corridor's.
+    pub fn contact_files(&self) -> impl Iterator<Item = &ContactFile> {
+        std::iter::once(&self.shared_contacts).chain(self.corridors.iter().map(|c| &c.contacts))
     }
 
     pub fn emergency_contacts<'a>(&'a self, corridor: &'a Corridor) -> Vec<&'a Contact> {

@@ -407,20 +407,11 @@ pub fn uncovered(site: &Site) -> Vec<Diagnostic> {
             scan(&page.file, page.body_line + i, line, &mut diags);
         }
     }
-    let contact_files =
-        std::iter::once(&site.shared_contacts).chain(site.corridors.iter().map(|c| &c.contacts));
-    for file in contact_files {
+    for file in site.contact_files() {
         for c in &file.contacts {
-            let texts = [
-                ("name", Some(&c.name)),
-                ("description", c.description.as_ref()),
-                ("hours", c.hours.as_ref()),
-            ];
-            for (key, l) in texts {
-                if let Some(l) = l {
-                    for s in l.texts.values().chain(l.any_language.iter()) {
-                        scan(&c.file, c.line_of(key), s, &mut diags);
-                    }
+            for (key, l) in c.localized_fields() {
+                for s in l.texts.values().chain(l.any_language.iter()) {
+                    scan(&c.file, c.line_of(key), s, &mut diags);
                 }
             }
         }
