@@ -108,6 +108,16 @@ fn check_corridor(
 ) {
     let file = corridor.file.as_path();
     let line = |key: &str| corridor.key_lines.get(key).copied();
+    if !valid_slug(&corridor.slug) {
+        d.push(Diagnostic::error(
+            file,
+            None,
+            format!(
+                "corridor folder '{}' may use only a-z, 0-9 and - (it is part of every address)",
+                corridor.slug
+            ),
+        ));
+    }
     for (key, code) in [
         ("origin", &corridor.origin),
         ("destination", &corridor.destination),
@@ -140,6 +150,14 @@ fn check_corridor(
     let mut seen = HashSet::new();
     for chapter in &corridor.chapters {
         let slug = chapter.slug.as_str();
+        if !valid_slug(slug) {
+            d.push(Diagnostic::error(
+                file,
+                Some(chapter.line),
+                format!("chapter '{slug}' may use only a-z, 0-9 and - (it is part of the address)"),
+            ));
+            continue;
+        }
         if !seen.insert(slug) {
             d.push(Diagnostic::error(
                 file,
@@ -366,6 +384,16 @@ fn check_pages(site: &Site, declared: &HashSet<&str>, d: &mut Vec<Diagnostic>) {
         });
     }
     for page in &site.pages {
+        if !valid_slug(&page.slug) {
+            d.push(Diagnostic::error(
+                &page.file,
+                None,
+                format!(
+                    "file name '{}.md' may use only a-z, 0-9 and - (it becomes the chapter's address)",
+                    page.slug
+                ),
+            ));
+        }
         if !declared.contains(page.lang.as_str()) {
             d.push(Diagnostic::error(
                 &page.file,
@@ -434,6 +462,14 @@ fn check_locales(site: &Site, d: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// Slugs become folder names, URL segments and PDF labels: `[a-z0-9-]+`.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// A BCP 47 language tag, e.g. `uz`, `ru`, `uz-Cyrl`.
@@ -508,6 +544,14 @@ mod tests {
         assert!(valid_phone("+372-640", true).is_err());
         assert!(valid_phone("0800 FLOWERS", true).is_err());
         assert!(valid_phone("+1 2", true).is_err());
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(valid_slug("rights-at-work") && valid_slug("uz-ee") && valid_slug("step-2"));
+        for bad in ["", "My Page", "über", "a_b", "a.b", "a/b"] {
+            assert!(!valid_slug(bad), "{bad}");
+        }
     }
 
     #[test]

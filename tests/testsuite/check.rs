@@ -152,3 +152,24 @@ fn pages_over_the_weight_budget_are_a_warning() {
     build.assert_code(0);
     assert!(build.stderr.contains("weighs"), "build reports it too");
 }
+
+#[test]
+fn file_and_chapter_names_must_be_address_safe() {
+    let site = fixture("basic");
+    site.write("content/kg-fi/en/My Page.md", "---\ntitle: T\n---\nx\n");
+    site.write(
+        "content/kg-fi/corridor.yaml",
+        &site
+            .read("content/kg-fi/corridor.yaml")
+            .replace("  - contacts", "  - My Page\n  - contacts"),
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("content/kg-fi/en/My Page.md: error: file name 'My Page.md' may use only a-z, 0-9 and -"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/kg-fi/corridor.yaml:11: error: chapter 'My Page' may use only"),
+        "{}",
+        run.stderr
+    );
+}
