@@ -19,7 +19,14 @@ fn example_site_checks_clean() {
 fn example_site_builds_every_language_and_stays_light() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    run_in(root(), &["build", "--out", out.to_str().unwrap()]).assert_code(0);
+    let run = run_in(root(), &["build", "--out", out.to_str().unwrap()]);
+    run.assert_code(0);
+    // Piped, a build draws no progress bar, however long it takes.
+    assert!(
+        !run.stderr.contains('\r') && !run.stderr.contains('\u{1b}'),
+        "{:?}",
+        run.stderr
+    );
     let css = std::fs::read(out.join("style.css")).unwrap().len();
     let mut chapters = 0;
     for lang in ["uz", "ru", "et", "en"] {
