@@ -121,11 +121,6 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Sanitises HTML from any other source (contact descriptions and the like).
-pub fn clean(html: &str) -> String {
-    sanitizer().clean(html).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
