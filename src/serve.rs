@@ -11,7 +11,6 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::render::{self, RenderOptions};
 use crate::{load_and_check, write, Error};
 use notify::{EventKind, RecursiveMode, Watcher};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader, Write};
@@ -254,39 +253,44 @@ fn build_html(shared: &Shared) -> Result<Built, Vec<Diagnostic>> {
 
 fn typeset_pdfs(shared: &Shared, site: &crate::model::Site, opts: &RenderOptions, generation: u64) {
     let jobs = render::pdf_jobs(site);
-    jobs.par_iter().for_each(|job| {
-        let Ok(markup) = job.markup(site, &opts.base_url) else {
-            return;
-        };
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        markup.hash(&mut hasher);
-        let hash = hasher.finish();
-        let unchanged = shared
-            .pdfs
-            .lock()
-            .unwrap()
-            .get(&job.path)
-            .is_some_and(|(h, _)| *h == hash);
-        if unchanged {
-            return;
-        }
-        match job.typeset(markup) {
-            Ok(bytes) if shared.generation.load(Ordering::SeqCst) == generation => {
-                let path = shared.out.join(&job.path);
-                let tmp = path.with_extension("pdf.tmp");
-                if std::fs::write(&tmp, &bytes).is_ok() {
-                    let _ = std::fs::rename(&tmp, &path);
-                }
-                shared
-                    .pdfs
-                    .lock()
-                    .unwrap()
-                    .insert(job.path.clone(), (hash, bytes));
+    let superseded = || shared.generation.load(Ordering::SeqCst) != generation;
+    render::pdf::typeset_all(
+        &jobs,
+        |job| {
+            let Ok(markup) = job.markup(site, &opts.base_url) else {
+                return;
+            };
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            markup.hash(&mut hasher);
+            let hash = hasher.finish();
+            let unchanged = shared
+                .pdfs
+                .lock()
+                .unwrap()
+                .get(&job.path)
+                .is_some_and(|(h, _)| *h == hash);
+            if unchanged {
+                return;
             }
-            Ok(_) => {}
-            Err(d) => diagnostic::report(&[d]),
-        }
-    });
+            match job.typeset(markup) {
+                Ok(bytes) if !superseded() => {
+                    let path = shared.out.join(&job.path);
+                    let tmp = path.with_extension("pdf.tmp");
+                    if std::fs::write(&tmp, &bytes).is_ok() {
+                        let _ = std::fs::rename(&tmp, &path);
+                    }
+                    shared
+                        .pdfs
+                        .lock()
+                        .unwrap()
+                        .insert(job.path.clone(), (hash, bytes));
+                }
+                Ok(_) => {}
+                Err(d) => diagnostic::report(&[d]),
+            }
+        },
+        &superseded,
+    );
 }
 
 fn reload(shared: &Shared) {

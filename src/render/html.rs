@@ -124,10 +124,6 @@ impl<'a> Shared<'a> {
             Job::CorridorHome(ci, lang) => self.corridor_home(corridor(ci), lang),
             Job::Chapter(ci, lang, slug) => self.chapter(corridor(ci), lang, slug),
             Job::Print(ci, lang) => self.print(corridor(ci), lang),
-            Job::Pdf(job) => {
-                let markup = job.markup(self.site, &self.opts.base_url)?;
-                Ok((job.path.clone(), job.typeset(markup)?))
-            }
             Job::VCard(ci, lang) => Ok((
                 format!("{lang}/{}/contacts.vcf", corridor(ci).slug),
                 super::vcard::render(self.site, corridor(ci), lang).into_bytes(),

@@ -93,7 +93,6 @@ pub(crate) enum Job<'a> {
     Chapter(usize, &'a str, &'a str),
     Print(usize, &'a str),
     VCard(usize, &'a str),
-    Pdf(PdfJob<'a>),
     NotFound,
 }
 
@@ -114,13 +113,7 @@ fn render_jobs(
     typeset: bool,
 ) -> Result<Output, Vec<Diagnostic>> {
     let ctx = html::Shared::new(site, opts);
-    // PDFs first: they are the longest jobs, so rayon starts them early and
-    // the HTML pages fill the gaps.
-    let mut jobs: Vec<Job> = Vec::new();
-    if typeset {
-        jobs.extend(pdf_jobs(site).into_iter().map(Job::Pdf));
-    }
-    jobs.extend([Job::Chooser, Job::NotFound]);
+    let mut jobs: Vec<Job> = vec![Job::Chooser, Job::NotFound];
     for l in &site.config.languages {
         jobs.push(Job::LanguageIndex(&l.code));
     }
@@ -134,19 +127,43 @@ fn render_jobs(
             }
         }
     }
+    let pdfs = if typeset { pdf_jobs(site) } else { Vec::new() };
     if let Some(p) = &opts.progress {
-        p.start(jobs.len());
+        p.start(jobs.len() + pdfs.len());
     }
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let r = ctx.render_job(job);
-            if let Some(p) = &opts.progress {
-                p.done_one();
-            }
-            r
-        })
-        .collect();
+    let done = || {
+        if let Some(p) = &opts.progress {
+            p.done_one();
+        }
+    };
+    // PDFs take longest: their driver threads start first and the HTML
+    // pages are rendered in the ordinary pool meanwhile.
+    let (pdf_results, results) = std::thread::scope(|scope| {
+        let typesetting = scope.spawn(|| {
+            pdf::typeset_all(
+                &pdfs,
+                |job| {
+                    let r = job
+                        .markup(site, &opts.base_url)
+                        .and_then(|m| job.typeset(m))
+                        .map(|bytes| (job.path.clone(), bytes));
+                    done();
+                    r
+                },
+                &|| false,
+            )
+        });
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let r = ctx.render_job(job);
+                done();
+                r
+            })
+            .collect();
+        (typesetting.join().expect("typesetting finished"), results)
+    });
+    let results: Vec<_> = pdf_results.into_iter().flatten().chain(results).collect();
     if let Some(p) = &opts.progress {
         p.finish();
     }

@@ -79,8 +79,72 @@ impl World for GuideWorld {
     }
 }
 
-/// Typesets Typst markup into PDF bytes.
+/// Typst recurses deeply while laying out, and parallelises with rayon: a
+/// thread blocked inside one guide's layout may run another guide's work on
+/// top of its own stack. So every compile runs in a pool of its own whose
+/// threads have deep stacks, and guides enter it only through
+/// [`typeset_all`]'s few driver threads, which wait without stealing work:
+/// at most that many compiles can ever nest on one stack.
+const STACK: usize = 64 << 20;
+
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads())
+            .stack_size(STACK)
+            .thread_name(|i| format!("typeset-{i}"))
+            .build()
+            .expect("a thread pool for typesetting")
+    })
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs `typeset` on every item, a few at a time, in the typesetting pool;
+/// results come back in input order. `cancelled` is asked before each item:
+/// once it says yes, the items not yet started are skipped (`None`), so a
+/// newer build in `serve` supersedes an older one instead of queueing
+/// behind it.
+pub fn typeset_all<T: Sync, R: Send>(
+    items: &[T],
+    typeset: impl Fn(&T) -> R + Sync,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Vec<Option<R>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for i in 0..threads().min(items.len()) {
+            let (next, results, typeset) = (&next, &results, &typeset);
+            std::thread::Builder::new()
+                .name(format!("typeset-driver-{i}"))
+                .stack_size(STACK)
+                .spawn_scoped(scope, move || loop {
+                    let at = next.fetch_add(1, Ordering::Relaxed);
+                    if at >= items.len() || cancelled() {
+                        break;
+                    }
+                    let r = pool().install(|| typeset(&items[at]));
+                    results.lock().unwrap()[at] = Some(r);
+                })
+                .expect("a typesetting thread");
+        }
+    });
+    results.into_inner().unwrap()
+}
+
+/// Typesets Typst markup into PDF bytes, in the typesetting pool. Call it
+/// from a plain thread (never from inside a rayon pool), or through
+/// [`typeset_all`].
 pub fn compile(markup: String) -> Result<Vec<u8>, String> {
+    pool().install(|| compile_here(markup))
+}
+
+fn compile_here(markup: String) -> Result<Vec<u8>, String> {
     let world = GuideWorld {
         main: Source::detached(markup),
     };

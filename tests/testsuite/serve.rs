@@ -24,10 +24,15 @@ impl Drop for Server {
 }
 
 fn start(site: &Site) -> Server {
+    start_with(site, &[])
+}
+
+fn start_with(site: &Site, env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pocketguide"))
         .args(["serve", "--port", "0"])
         .current_dir(&site.root)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -294,4 +299,52 @@ fn build_output_has_no_reload_script() {
             "{f}"
         );
     }
+}
+
+/// Regression: Typst parallelises with rayon, so a thread blocked inside one
+/// guide's typesetting could pick up another guide's on the same small
+/// stack. Saves during the PDF run made that happen at once, and the
+/// process aborted with "has overflowed its stack".
+#[test]
+fn saves_while_guides_are_typeset_never_crash_the_server() {
+    let site = fixture("basic");
+    let corridor = site.read("content/kg-fi/corridor.yaml");
+    for dest in ["EE", "LV", "LT", "PL", "DE", "SE", "CZ", "SK"] {
+        let slug = format!("kg-{}", dest.to_lowercase());
+        copy_dir(
+            &site.root.join("content/kg-fi"),
+            &site.root.join("content").join(&slug),
+        );
+        site.write(
+            &format!("content/{slug}/corridor.yaml"),
+            &corridor.replace("destination: FI", &format!("destination: {dest}")),
+        );
+    }
+    // Threads that do not ask for a stack size get this one: any thread
+    // that typesets without its own deep stack overflows at once.
+    let mut server = start_with(&site, &[("RUST_MIN_STACK", "262144")]);
+    let work = site.read("content/kg-fi/en/work.md");
+    for i in 0..20 {
+        site.write(
+            "content/kg-fi/en/work.md",
+            &format!("{work}\nSAVE-NUMBER-{i}\n"),
+        );
+        std::thread::sleep(Duration::from_millis(250));
+        assert!(
+            server.child.try_wait().unwrap().is_none(),
+            "serve died after save {i}"
+        );
+    }
+    wait_for(server.port, "/en/kg-fi/work/", |r| {
+        r.body.contains("SAVE-NUMBER-19")
+    });
+    for slug in ["kg-fi", "kg-se", "kg-sk"] {
+        wait_for(server.port, &format!("/ru/{slug}/{slug}-ru.pdf"), |r| {
+            r.status == 200
+        });
+    }
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "serve is still up"
+    );
 }
