@@ -69,15 +69,34 @@ fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
             ),
         ));
     }
-    if !(c.base_url.starts_with("https://") || c.base_url.starts_with("http://")) {
-        d.push(Diagnostic::error(
-            file,
-            line("base_url"),
-            format!(
-                "base_url '{}' must be an absolute http(s) address",
-                c.base_url
-            ),
-        ));
+    match valid_base_url(&c.base_url) {
+        Err(e) => d.push(Diagnostic::error(file, line("base_url"), e)),
+        Ok(base) => {
+            // The longest guide address must fit in the cover's QR code.
+            let base = base.as_str();
+            let longest = site
+                .corridors
+                .iter()
+                .flat_map(|c| {
+                    c.languages
+                        .iter()
+                        .map(move |l| format!("{base}{l}/{}/", c.slug))
+                })
+                .max_by_key(String::len);
+            if let Some(url) = longest.filter(|u| !crate::qr::fits(u)) {
+                d.push(Diagnostic::error(
+                    file,
+                    line("base_url"),
+                    format!(
+                        "base_url is too long: the guide address {url} ({} characters) does not fit in the QR code printed on the guide",
+                        url.len()
+                    ),
+                ));
+            }
+        }
+    }
+    if let Err(e) = valid_theme(&c.theme) {
+        d.push(Diagnostic::error(file, line("theme"), e));
     }
     check_localized_keys(&c.title, &site.config, file, line("title"), d);
 }
@@ -169,17 +188,31 @@ fn check_corridor(
         if slug == CONTACTS_CHAPTER {
             continue;
         }
-        let in_any = site
-            .config
+        let shown = corridor
             .languages
             .iter()
-            .any(|l| site.chapter_page(corridor, &l.code, slug).is_some());
-        if !in_any {
+            .all(|l| !matches!(site.chapter_text(corridor, l, slug), ChapterText::Missing));
+        if !shown {
+            let elsewhere: Vec<&str> = site
+                .config
+                .languages
+                .iter()
+                .filter(|l| site.chapter_page(corridor, &l.code, slug).is_some())
+                .map(|l| l.code.as_str())
+                .collect();
+            let found = if elsewhere.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (there are pages in {}, which it does not publish)",
+                    elsewhere.join(", ")
+                )
+            };
             d.push(Diagnostic::error(
                 file,
                 Some(chapter.line),
                 format!(
-                    "chapter '{slug}' has no page in any language: expected content/{}/<lang>/{slug}.md or content/{SHARED}/<lang>/{slug}.md",
+                    "chapter '{slug}' has no page in any language the corridor publishes{found}: expected content/{}/<lang>/{slug}.md or content/{SHARED}/<lang>/{slug}.md",
                     corridor.slug
                 ),
             ));
@@ -288,8 +321,8 @@ fn check_contact_file(
             }
         }
         if let Some(e) = &c.email {
-            if !email_address::EmailAddress::is_valid(e) || !e.contains('.') {
-                err(d, "email", format!("e-mail '{e}' is not well-formed"));
+            if let Err(why) = valid_email(e) {
+                err(d, "email", why);
             }
         }
         if let Some(u) = &c.url {
@@ -433,13 +466,6 @@ fn check_pages(site: &Site, declared: &HashSet<&str>, d: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        for (url, line) in &page.remote_images {
-            d.push(Diagnostic::warning(
-                &page.file,
-                Some(*line),
-                format!("image '{url}' is on another host; pages load nothing from other hosts, so it is left out"),
-            ));
-        }
     }
 }
 
@@ -472,9 +498,13 @@ pub fn valid_slug(slug: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// A BCP 47 language tag, e.g. `uz`, `ru`, `uz-Cyrl`.
+/// A BCP 47 language tag, e.g. `uz`, `ru`, `uz-Cyrl`, whose language is an
+/// ISO 639 code of two or three letters (what the typesetter knows).
 pub fn valid_language(code: &str) -> Result<(), String> {
     match code.parse::<unic_langid::LanguageIdentifier>() {
+        Ok(id) if !(2..=3).contains(&id.language.as_str().len()) => Err(format!(
+            "unknown language code '{code}': the language must be an ISO 639 code of 2 or 3 letters, such as uz, ru, et, en"
+        )),
         Ok(id) if id.to_string().eq_ignore_ascii_case(code) => Ok(()),
         Ok(id) => Err(format!(
             "unknown language code '{code}' (did you mean '{id}'?)"
@@ -483,6 +513,86 @@ pub fn valid_language(code: &str) -> Result<(), String> {
             "unknown language code '{code}': use a BCP 47 code such as uz, ru, et, en"
         )),
     }
+}
+
+/// `base_url` or `--base-url`: an absolute http(s) address with a host and
+/// nothing after the path. Returned as the URL parser normalises it (tabs,
+/// newlines and spaces cannot survive into links, the sitemap or the QR
+/// code), ending in `/`.
+pub fn valid_base_url(raw: &str) -> Result<String, String> {
+    let bad = |why: &str| Err(format!("base_url '{raw}' {why}"));
+    let Ok(url) = url::Url::parse(raw) else {
+        return bad("is not an absolute address such as https://example.org/guides/");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return bad("must start with https:// or http://");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return bad("has no host name");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return bad("must not carry a user name or password");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return bad("must end with its path: no ? or #");
+    }
+    let mut normal = url.to_string();
+    if !normal.ends_with('/') {
+        normal.push('/');
+    }
+    Ok(normal)
+}
+
+/// A folder name under `themes/`: nothing that could name a path elsewhere.
+pub fn valid_theme(name: &str) -> Result<(), String> {
+    let plain = !name.is_empty()
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        Ok(())
+    } else {
+        Err(format!(
+            "theme '{name}' must be the name of a folder in themes/ (letters, digits, - and _), not a path"
+        ))
+    }
+}
+
+/// An e-mail address for a `mailto:` link. `?`, `&`, `%` and `#` would add
+/// headers or a body to the mail a reader sends (or cut the address off),
+/// so they are refused even where RFC 5322 allows them.
+pub fn valid_email(e: &str) -> Result<(), String> {
+    let smuggles = |c: char| {
+        matches!(
+            c,
+            '?' | '&'
+                | '%'
+                | '#'
+                | '"'
+                | '<'
+                | '>'
+                | '\\'
+                | ','
+                | ';'
+                | ':'
+                | '('
+                | ')'
+                | '['
+                | ']'
+        ) || c.is_whitespace()
+            || c.is_control()
+    };
+    if let Some(c) = e.chars().find(|&c| smuggles(c)) {
+        return Err(format!(
+            "e-mail '{e}' may not contain {c:?}: it would change what the mailto: link sends"
+        ));
+    }
+    let domain = e.rsplit_once('@').map_or("", |(_, d)| d);
+    if !email_address::EmailAddress::is_valid(e) || !domain.contains('.') {
+        return Err(format!("e-mail '{e}' is not well-formed"));
+    }
+    Ok(())
 }
 
 /// ISO 3166-1 alpha-2, upper case.
@@ -555,12 +665,62 @@ mod tests {
     }
 
     #[test]
+    fn base_urls() {
+        assert_eq!(
+            valid_base_url("https://example.org/guides").unwrap(),
+            "https://example.org/guides/"
+        );
+        assert_eq!(
+            valid_base_url("https://exa\tmple.org/g/").unwrap(),
+            "https://example.org/g/"
+        );
+        for bad in [
+            "javascript:alert(1)//",
+            "ftp://example.org/",
+            "data:text/html,x",
+            "/guides/",
+            "example.org/guides/",
+            "https://user:pw@example.org/",
+            "https://example.org/?q=1",
+            "https://example.org/#x",
+            "file:///etc/",
+            "",
+        ] {
+            assert!(valid_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_and_themes() {
+        assert!(valid_email("migrationadvice@politsei.ee").is_ok());
+        assert!(valid_email("first.last+tag@example.org").is_ok());
+        for bad in [
+            "help?bcc=all@example.org",
+            "help@example.org?body=x",
+            "a&b@example.org",
+            "a%0Ab@example.org",
+            "a#b@example.org",
+            "\"a b\"@example.org",
+            "a@localhost",
+            "not-an-email",
+        ] {
+            assert!(valid_email(bad).is_err(), "{bad}");
+        }
+        assert!(valid_theme("default").is_ok() && valid_theme("ngo_2").is_ok());
+        for bad in ["/etc", "../x", "a/b", ".", "..", "", "-x", "C:\\x"] {
+            assert!(valid_theme(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn codes() {
         assert!(valid_country("EE").is_ok());
         assert!(valid_country("ee").is_err());
         assert!(valid_country("XX").is_err());
         assert!(valid_language("uz").is_ok());
         assert!(valid_language("uz-Cyrl").is_ok());
+        assert!(valid_language("fil").is_ok());
+        assert!(valid_language("abcde").is_err(), "Typst knows 2-3 letters");
         assert!(valid_language("english!").is_err());
     }
 }

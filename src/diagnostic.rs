@@ -30,6 +30,20 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Where a piece of text comes from: a file relative to the site and, where
+/// known, the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Origin<'a> {
+    pub file: &'a Path,
+    pub line: Option<usize>,
+}
+
+impl<'a> Origin<'a> {
+    pub fn new(file: &'a Path, line: Option<usize>) -> Self {
+        Origin { file, line }
+    }
+}
+
 impl Diagnostic {
     pub fn error(
         file: impl Into<PathBuf>,
@@ -116,6 +130,15 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 /// Writes diagnostics and a summary line. Colour is decided by the stream:
 /// `anstream` strips it when piped or when `NO_COLOR` is set.
 pub fn report(diagnostics: &[Diagnostic]) {
+    print(diagnostics);
+    let (errors, warnings) = count(diagnostics);
+    if errors + warnings > 0 {
+        use std::io::Write;
+        let _ = writeln!(anstream::stderr(), "{}", summary(errors, warnings));
+    }
+}
+
+fn print(diagnostics: &[Diagnostic]) {
     use anstyle::{AnsiColor, Style};
     use std::io::Write;
     let mut err = anstream::stderr();
@@ -133,10 +156,34 @@ pub fn report(diagnostics: &[Diagnostic]) {
             d.message
         );
     }
-    let (errors, warnings) = count(diagnostics);
-    if errors + warnings > 0 {
-        let _ = writeln!(err, "{}", summary(errors, warnings));
+}
+
+/// Errors first, then warnings, at most `limit` of them, then how many more
+/// there are: what a rebuild in `serve` prints, instead of thousands of
+/// lines on a large site.
+pub fn report_first(diagnostics: &[Diagnostic], limit: usize) {
+    let mut first: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .chain(diagnostics.iter().filter(|d| !d.is_error()))
+        .take(limit)
+        .cloned()
+        .collect();
+    let hidden = diagnostics.len() - first.len();
+    if hidden > 0 {
+        first.push(Diagnostic::warning(
+            ".",
+            None,
+            format!("… and {hidden} more: run `pocketguide check` to see them all"),
+        ));
     }
+    print(&first);
+}
+
+/// "2 errors, 1 warning" for a list.
+pub fn summary_of(diagnostics: &[Diagnostic]) -> String {
+    let (errors, warnings) = count(diagnostics);
+    summary(errors, warnings)
 }
 
 pub fn summary(errors: usize, warnings: usize) -> String {

@@ -2,7 +2,7 @@
 //! `locales/<lang>.ftl` overrides them key by key (and may add a language).
 //! A key missing in a language falls back to English.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Origin};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use include_dir::{include_dir, Dir};
@@ -24,6 +24,10 @@ pub struct Locales {
     keys: HashMap<String, BTreeSet<String>>,
     /// Per language: the site's own .ftl file, if it has one.
     site_files: HashMap<String, PathBuf>,
+    /// Per language and key: the file and line that defines the message
+    /// (the site's file over the built-in one), so a problem in a string
+    /// that reaches the printed guide is reported where it can be fixed.
+    defined: HashMap<String, HashMap<String, (PathBuf, usize)>>,
 }
 
 impl Locales {
@@ -39,6 +43,7 @@ impl Locales {
             base_keys: BTreeSet::new(),
             keys: HashMap::new(),
             site_files: HashMap::new(),
+            defined: HashMap::new(),
         };
         for code in codes {
             let langid = code
@@ -48,22 +53,31 @@ impl Locales {
             // Isolation marks (U+2068/9) show as boxes in some phone fonts.
             bundle.set_use_isolating(false);
             let mut keys = BTreeSet::new();
+            let mut defined = HashMap::new();
             let name = format!("{code}.ftl");
             if let Some(file) = BUILTIN.get_file(&name) {
                 let text = file.contents_utf8().expect("built-in locales are UTF-8");
                 let rel = PathBuf::from("locales").join(&name);
                 if let Some(res) = parse(text, &rel, diags) {
-                    keys.extend(message_ids(&res));
+                    let shown = PathBuf::from(format!("locales/{name} (built-in)"));
+                    for id in message_ids(&res) {
+                        defined.insert(id.clone(), (shown.clone(), line_of_message(text, &id)));
+                        keys.insert(id);
+                    }
                     bundle.add_resource_overriding(res);
                 }
             }
             let rel = PathBuf::from("locales").join(&name);
             let path = site_root.join(&rel);
             if path.is_file() {
-                match crate::load::read_text(site_root, &rel) {
+                match crate::source::read_text(site_root, &rel) {
                     Ok(text) => {
                         if let Some(res) = parse(&text, &rel, diags) {
-                            keys.extend(message_ids(&res));
+                            for id in message_ids(&res) {
+                                defined
+                                    .insert(id.clone(), (rel.clone(), line_of_message(&text, &id)));
+                                keys.insert(id);
+                            }
                             bundle.add_resource_overriding(res);
                         }
                     }
@@ -75,6 +89,7 @@ impl Locales {
                 locales.base_keys = keys.clone();
             }
             locales.keys.insert(code.clone(), keys);
+            locales.defined.insert(code.clone(), defined);
             locales.bundles.insert(code, bundle);
         }
         locales
@@ -133,6 +148,16 @@ impl Locales {
         key.to_string()
     }
 
+    /// The file and line of the message `text` shows for `key` in `lang`.
+    pub fn origin(&self, lang: &str, key: &str) -> Origin<'_> {
+        [lang, BASE]
+            .iter()
+            .find_map(|code| self.defined.get(*code)?.get(key))
+            .map_or(Origin::new(Path::new("locales"), None), |(file, line)| {
+                Origin::new(file, Some(*line))
+            })
+    }
+
     /// Every base key resolved in `lang` without arguments, with `-` turned
     /// into `_` so templates can write `t.emergency_title`.
     pub fn table(&self, lang: &str) -> HashMap<String, String> {
@@ -159,6 +184,16 @@ fn parse(text: &str, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<FluentRe
             Some(res)
         }
     }
+}
+
+/// The line a message `id = ...` starts on (messages start at column 0).
+fn line_of_message(text: &str, id: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
 }
 
 fn message_ids(res: &FluentResource) -> Vec<String> {

@@ -9,13 +9,17 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod fonts;
+pub mod guide;
 pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod qr;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod source;
 pub mod theme;
 pub mod translations;
 pub mod write;
@@ -65,12 +69,23 @@ pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)
     let loaded = load::load(site_dir);
     let mut diagnostics = loaded.diagnostics;
     if let Some(site) = &loaded.site {
-        let today = chrono::Local::now().date_naive();
-        diagnostics.extend(check::check(site, today));
+        diagnostics.extend(check::check(site, today()));
         diagnostics.extend(render::pdf::uncovered(site));
     }
     diagnostic::sort(&mut diagnostics);
     Ok((loaded.site, diagnostics))
+}
+
+/// The day contacts' `verified` dates are measured from: today, or the day
+/// of `SOURCE_DATE_EPOCH` (seconds since 1970) when it is set, as the
+/// reproducible-builds convention has it, so a check in CI or a test gives
+/// the same answer next year.
+pub fn today() -> chrono::NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
 }
 
 /// `pocketguide check`: all diagnostics, or a usage error. When the content
@@ -102,13 +117,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
         Some(site) if !diagnostics.iter().any(Diagnostic::is_error) => site,
         _ => return Err(Error::Content(diagnostics)),
     };
-    let mut base_url = opts
-        .base_url
-        .clone()
-        .unwrap_or_else(|| site.config.base_url.clone());
-    if !base_url.ends_with('/') {
-        base_url.push('/');
-    }
+    let base_url = match &opts.base_url {
+        Some(raw) => command_line_base_url(&site, raw)?,
+        None => site.config.base_url.clone(),
+    };
     let render_opts = render::RenderOptions {
         base_url,
         pdf: opts.pdf,
@@ -129,6 +141,24 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
         files_written: output.files.len(),
         out,
     })
+}
+
+/// `--base-url`: checked as site.yaml's `base_url` is, a usage error if not.
+fn command_line_base_url(site: &Site, raw: &str) -> Result<String, Error> {
+    let base = check::valid_base_url(raw)
+        .map_err(|e| Error::Usage(format!("--base-url: {}", e.replacen("base_url ", "", 1))))?;
+    for corridor in &site.corridors {
+        for lang in &corridor.languages {
+            let url = format!("{base}{lang}/{}/", corridor.slug);
+            if !qr::fits(&url) {
+                return Err(Error::Usage(format!(
+                    "--base-url is too long: the guide address {url} ({} characters) does not fit in the QR code printed on the guide",
+                    url.len()
+                )));
+            }
+        }
+    }
+    Ok(base)
 }
 
 /// `pocketguide translations`: the site (for its languages) and one row per

@@ -5,12 +5,13 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Locales;
+use crate::markdown;
 use crate::model::*;
+use crate::source::{read_text, split_front_matter};
 use crate::theme::{self, Theme};
 use crate::translations;
 use crate::yaml;
 use chrono::NaiveDate;
-use pulldown_cmark::{Event, Options, Parser, Tag};
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, HashMap};
@@ -20,30 +21,6 @@ pub struct Loaded {
     /// `None` when site.yaml is missing or unusable; the diagnostics say why.
     pub site: Option<Site>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Reads a file as UTF-8 text (a leading BOM is dropped), reporting it by its
-/// site-relative path.
-pub fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| Diagnostic::error(rel, None, format!("cannot read file: {e}")))?;
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.drain(..3);
-            }
-            Ok(s)
-        }
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            Err(Diagnostic::error(
-                rel,
-                Some(line),
-                "file is not valid UTF-8: save it with UTF-8 encoding",
-            ))
-        }
-    }
 }
 
 pub fn load(root: &Path) -> Loaded {
@@ -92,18 +69,34 @@ pub fn load(root: &Path) -> Loaded {
             Err(d) => diags.push(d),
         }
     }
-    let index = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| ((p.scope.clone(), p.lang.clone(), p.slug.clone()), i))
-        .collect();
+    let mut index = HashMap::with_capacity(pages.len());
+    for (i, p) in pages.iter().enumerate() {
+        let key = (p.scope.clone(), p.lang.clone(), p.slug.clone());
+        if let Some(first) = index.insert(key, i) {
+            diags.push(Diagnostic::error(
+                &p.file,
+                None,
+                format!(
+                    "the same page as {}: a page may exist once per language",
+                    crate::diagnostic::display_path(&pages[first].file)
+                ),
+            ));
+        }
+    }
+    let media = load_media(root, &mut pages, &mut diags);
 
     let lang_codes: Vec<String> = config
         .as_ref()
         .map(|c| c.languages.iter().map(|l| l.code.clone()).collect())
         .unwrap_or_default();
     let locales = Locales::load(root, &lang_codes, &mut diags);
-    let theme_name = config.as_ref().map_or(theme::DEFAULT, |c| c.theme.as_str());
+    // A theme name that is not a plain folder name never reaches the file
+    // system: check reports it, and the built-in theme stands in.
+    let theme_name = config
+        .as_ref()
+        .map(|c| c.theme.as_str())
+        .filter(|t| crate::check::valid_theme(t).is_ok())
+        .unwrap_or(theme::DEFAULT);
     let theme = Theme::load(root, theme_name, &mut diags);
 
     let site = config.map(|config| Site {
@@ -115,6 +108,7 @@ pub fn load(root: &Path) -> Loaded {
         index,
         locales,
         theme,
+        media,
     });
     Loaded {
         site,
@@ -200,7 +194,9 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
                 )),
             },
             (3, true) if parts[2].ends_with(".md") => {
-                let slug = parts[2].trim_end_matches(".md").to_string();
+                // One suffix only: `x.md.md` is the page `x.md` (an invalid
+                // name, reported by check), never a second `x`.
+                let slug = parts[2].strip_suffix(".md").unwrap_or_default().to_string();
                 files.pages.push((scope, parts[1].clone(), slug, rel));
             }
             _ => {}
@@ -265,10 +261,8 @@ fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
             fallback: l.fallback,
         })
         .collect();
-    let mut base_url = raw.base_url;
-    if !base_url.ends_with('/') {
-        base_url.push('/');
-    }
+    // Kept as written when it is not an address: check reports it.
+    let base_url = crate::check::valid_base_url(&raw.base_url).unwrap_or(raw.base_url);
     Some(SiteConfig {
         title: raw.title,
         base_url,
@@ -448,39 +442,6 @@ struct FrontMatter {
     other: BTreeMap<String, yaml::Value>,
 }
 
-/// Splits `---\nyaml\n---\nbody` into (yaml, body, first body line).
-pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
-    let mut offset = 0;
-    for (i, line) in rest.split_inclusive('\n').enumerate() {
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        if trimmed == "---" || trimmed == "..." {
-            let fm = &rest[..offset];
-            let body = &rest[offset + line.len()..];
-            // Line 1 is the opening `---`; the closing one is line i + 2.
-            return Some((fm, body, i + 3));
-        }
-        offset += line.len();
-    }
-    None
-}
-
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
-}
-
-/// `slug.md` or `slug.md#part` → `slug`; anything with a scheme or a path
-/// is not a chapter link.
-pub fn chapter_link_target(dest: &str) -> Option<&str> {
-    let path = dest.split('#').next().unwrap_or(dest);
-    let slug = path.strip_suffix(".md")?;
-    let plain =
-        !slug.is_empty() && !slug.contains(['/', '\\', ':', '?']) && !dest.starts_with("//");
-    plain.then_some(slug)
-}
-
 type PageResult = Result<(Page, Vec<Diagnostic>), Diagnostic>;
 
 fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> PageResult {
@@ -538,30 +499,8 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
         ));
     }
 
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_at = |offset: usize| body_line + line_starts.partition_point(|&s| s <= offset) - 1;
-    let mut events = Vec::new();
-    let mut links = Vec::new();
-    let mut remote_images = Vec::new();
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match &event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some(slug) = chapter_link_target(dest_url) {
-                    links.push(ChapterLink {
-                        slug: slug.to_string(),
-                        line: line_at(range.start),
-                    });
-                }
-            }
-            Event::Start(Tag::Image { dest_url, .. }) if is_remote(dest_url) => {
-                remote_images.push((dest_url.to_string(), line_at(range.start)));
-            }
-            _ => {}
-        }
-        events.push(event.into_static());
-    }
+    let analysis = markdown::analyse(rel, body, body_line);
+    diags.extend(analysis.diagnostics);
     let hash = translations::page_hash(&title, fm.summary.as_deref(), body);
     Ok((
         Page {
@@ -575,51 +514,95 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
             hash,
             body: body.to_string(),
             body_line,
-            events,
-            links,
-            remote_images,
+            events: analysis.events,
+            lines: analysis.lines,
+            links: analysis
+                .links
+                .into_iter()
+                .map(|(slug, line)| ChapterLink { slug, line })
+                .collect(),
+            images: analysis.images,
             front_lines,
         },
         diags,
     ))
 }
 
-/// A URL that would make the reader's phone contact another host.
-pub fn is_remote(url: &str) -> bool {
-    let u = url.trim_start();
-    u.starts_with("//")
-        || u.split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/'))
+/// Images larger than this get a warning: readers pay for every byte.
+const IMAGE_BUDGET: usize = 100 * 1024;
+
+/// Reads every image the pages show, once each. An image that is not a
+/// readable file of a published format inside the site is an error at the
+/// line that shows it.
+fn load_media(
+    root: &Path,
+    pages: &mut [Page],
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut media = BTreeMap::new();
+    let mut failed: HashMap<String, String> = HashMap::new();
+    for page in pages.iter_mut() {
+        for img in &mut page.images {
+            let ImageSource::Media(path) = &img.source else {
+                continue;
+            };
+            if media.contains_key(path) {
+                continue;
+            }
+            let problem = match failed.get(path) {
+                Some(p) => Some(p.clone()),
+                None => match read_media(root, path) {
+                    Ok(bytes) => {
+                        if bytes.len() > IMAGE_BUDGET {
+                            diags.push(Diagnostic::warning(
+                                &page.file,
+                                Some(img.line),
+                                format!(
+                                    "image '{}' weighs {} KB: readers on paid mobile data pay for every byte; make it smaller than {} KB",
+                                    img.src,
+                                    bytes.len() / 1024,
+                                    IMAGE_BUDGET / 1024
+                                ),
+                            ));
+                        }
+                        media.insert(path.clone(), bytes);
+                        None
+                    }
+                    Err(why) => {
+                        failed.insert(path.clone(), why.clone());
+                        Some(why)
+                    }
+                },
+            };
+            if let Some(why) = problem {
+                diags.push(Diagnostic::error(
+                    &page.file,
+                    Some(img.line),
+                    format!("image '{}': {why}", img.src),
+                ));
+            }
+        }
+    }
+    media
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_front_matter_with_crlf() {
-        let (fm, body, line) = split_front_matter("---\r\ntitle: A\r\n---\r\nHello\r\n").unwrap();
-        assert_eq!(fm, "title: A\r\n");
-        assert_eq!(body, "Hello\r\n");
-        assert_eq!(line, 4);
-        assert!(split_front_matter("title: A\n").is_none());
+fn read_media(root: &Path, path: &str) -> Result<Vec<u8>, String> {
+    let rel = Path::new("content").join(path);
+    let shown = crate::diagnostic::display_path(&rel);
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !markdown::IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(format!(
+            "only {} images are published (an SVG can carry scripts)",
+            markdown::IMAGE_EXTENSIONS.join(", ")
+        ));
     }
-
-    #[test]
-    fn recognises_chapter_links() {
-        assert_eq!(
-            chapter_link_target("rights-at-work.md"),
-            Some("rights-at-work")
-        );
-        assert_eq!(chapter_link_target("a.md#x"), Some("a"));
-        assert_eq!(chapter_link_target("https://x.org/a.md"), None);
-        assert_eq!(chapter_link_target("../a.md"), None);
+    if !root.join(&rel).is_file() {
+        return Err(format!("no such file: expected {shown}"));
     }
-
-    #[test]
-    fn remote_urls() {
-        assert!(is_remote("https://evil.example/x.png"));
-        assert!(is_remote("//evil.example/x.png"));
-        assert!(!is_remote("img/x.png"));
-    }
+    let real = crate::source::inside_site(root, &rel)
+        .ok_or_else(|| format!("{shown} leads outside the site folder, so it is not published"))?;
+    std::fs::read(real).map_err(|e| format!("cannot read {shown}: {e}"))
 }

@@ -1,13 +1,346 @@
-//! Markdown events (parsed once at load) → safe HTML. Chapter links become
-//! relative links to the chapter in the same language; raw HTML goes through
-//! ammonia, so scripts, event handlers, `javascript:` URLs and anything that
-//! would load from another host never reach a reader.
+//! Markdown: the rules of the content format, and safe HTML from it.
+//!
+//! A page is parsed once, at load, by [`analyse`]: its events, the line each
+//! stands on, its chapter links and images, and the problems of its form
+//! (nesting too deep to typeset, images that would load from another host).
+//! [`render`] turns the events into HTML: chapter links become relative
+//! links to the chapter in the same language, images become files of the
+//! site, and raw HTML goes through ammonia, so scripts, event handlers,
+//! `javascript:` URLs and anything that would load from another host never
+//! reach a reader.
 
-use crate::load::{chapter_link_target, is_remote};
+use crate::diagnostic::Diagnostic;
 use crate::model::Page;
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
+use std::path::{Component, Path};
 use std::sync::OnceLock;
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Quotes, lists, emphasis and links may nest this deep. The printed guide
+/// is the limit: Typst stops at its show-rule depth a few levels beyond
+/// (16 nested quotes), and a cap at load also keeps the HTML sanitiser,
+/// whose work grows with the square of the depth, linear in the page.
+pub const MAX_NESTING: usize = 12;
+
+/// Raw HTML elements may nest this deep inside a page.
+pub const MAX_HTML_NESTING: usize = 32;
+
+/// Image formats a phone browser shows and that cannot run code (SVG can).
+pub const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
+
+/// `slug.md` or `slug.md#part` → `slug`; anything with a scheme or a path
+/// is not a chapter link.
+pub fn chapter_link_target(dest: &str) -> Option<&str> {
+    let path = dest.split('#').next().unwrap_or(dest);
+    let slug = path.strip_suffix(".md")?;
+    let plain =
+        !slug.is_empty() && !slug.contains(['/', '\\', ':', '?']) && !dest.starts_with("//");
+    plain.then_some(slug)
+}
+
+/// A URL that names a file by a plain relative path: letters, digits, `.`,
+/// `_`, `-` and `/` between segments, nothing a browser could read as a
+/// scheme, a host or an escape. Everything else might load from elsewhere.
+fn plain_relative_path(url: &str) -> bool {
+    !url.is_empty()
+        && !url.starts_with('/')
+        && url.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        })
+}
+
+/// Whether an `<img src>` in rendered HTML certainly names one of the site's
+/// own media files (`../../media/...`): the only images that reach a page.
+pub fn is_site_media(src: &str) -> bool {
+    let mut rest = src;
+    while let Some(r) = rest.strip_prefix("../") {
+        rest = r;
+    }
+    rest.strip_prefix("media/")
+        .is_some_and(|p| plain_relative_path(p) && !p.split('/').any(|s| s == "." || s == ".."))
+}
+
+/// What a Markdown image points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    /// A file of the site: its path below `content/`, published at
+    /// `media/<path>`.
+    Media(String),
+    /// Anything else: another host, however spelled, or a path out of
+    /// `content/`. Left out, with a warning.
+    Foreign,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// The address as written.
+    pub src: String,
+    pub source: ImageSource,
+    pub alt: String,
+    pub line: usize,
+}
+
+/// `src` of an image in the page `file` (`content/<scope>/<lang>/x.md`),
+/// resolved against the page's folder.
+pub fn resolve_image(file: &Path, src: &str) -> ImageSource {
+    if !plain_relative_path(src) {
+        return ImageSource::Foreign;
+    }
+    let Ok(folder) = file
+        .parent()
+        .unwrap_or(Path::new(""))
+        .strip_prefix("content")
+    else {
+        return ImageSource::Foreign;
+    };
+    let mut parts: Vec<String> = folder
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    for seg in src.split('/') {
+        match seg {
+            "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return ImageSource::Foreign;
+                }
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    if parts.is_empty() {
+        return ImageSource::Foreign;
+    }
+    ImageSource::Media(parts.join("/"))
+}
+
+/// A page's Markdown, parsed once.
+pub struct Analysis {
+    pub events: Vec<Event<'static>>,
+    /// The line of the file each event starts on.
+    pub lines: Vec<u32>,
+    pub links: Vec<(String, usize)>,
+    pub images: Vec<Image>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses `body` (which starts on line `body_line` of `file`).
+pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: usize| body_line + line_starts.partition_point(|&s| s <= offset) - 1;
+    let mut a = Analysis {
+        events: Vec::new(),
+        lines: Vec::new(),
+        links: Vec::new(),
+        images: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let mut depth = 0usize;
+    let mut too_deep = false;
+    let mut html = HtmlNesting::default();
+    let mut image: Option<Image> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let line = line_at(range.start);
+        match &event {
+            Event::Start(tag) => {
+                if nests(tag) {
+                    depth += 1;
+                    if depth > MAX_NESTING && !too_deep {
+                        too_deep = true;
+                        a.diagnostics.push(Diagnostic::error(
+                            file,
+                            Some(line),
+                            format!("quotes, lists, emphasis and links nest more than {MAX_NESTING} levels deep here; the printed guide cannot typeset that: flatten the text"),
+                        ));
+                    }
+                }
+                match tag {
+                    Tag::Link { dest_url, .. } => {
+                        if let Some(slug) = chapter_link_target(dest_url) {
+                            a.links.push((slug.to_string(), line));
+                        }
+                    }
+                    Tag::Image { dest_url, .. } => {
+                        image = Some(Image {
+                            src: dest_url.to_string(),
+                            source: resolve_image(file, dest_url),
+                            alt: String::new(),
+                            line,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(tag) => {
+                if ends_nesting(tag) {
+                    depth = depth.saturating_sub(1);
+                }
+                if matches!(tag, TagEnd::Image) {
+                    a.images.extend(image.take());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(img) = image.as_mut() {
+                    img.alt.push_str(t);
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if let Some(d) = html.feed(h) {
+                    a.diagnostics.push(Diagnostic::error(file, Some(line), d));
+                }
+                for src in raw_images(h) {
+                    a.diagnostics.push(Diagnostic::warning(
+                        file,
+                        Some(line),
+                        format!("image '{src}' in raw HTML is left out: write it in Markdown, ![what it shows](file.png), with the file beside the page"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        a.events.push(event.into_static());
+        a.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+    for img in &a.images {
+        if img.source == ImageSource::Foreign {
+            a.diagnostics.push(Diagnostic::warning(
+                file,
+                Some(img.line),
+                format!("image '{}' is not a file of the site; pages load nothing from other hosts, so it is left out (write a path relative to this page, e.g. map.png)", img.src),
+            ));
+        } else if img.alt.trim().is_empty() {
+            a.diagnostics.push(Diagnostic::warning(
+                file,
+                Some(img.line),
+                format!("image '{}' has no description: write what it shows between the brackets, ![like this]({}), for readers who cannot see it", img.src, img.src),
+            ));
+        }
+    }
+    a
+}
+
+/// Tags that add a level of nesting in the printed guide.
+fn nests(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn ends_nesting(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::FootnoteDefinition
+    )
+}
+
+/// A running estimate of how deep raw HTML elements nest across a page. An
+/// estimate on the safe side: elements whose end tag is optional or that
+/// never have one are not counted.
+#[derive(Default)]
+struct HtmlNesting {
+    depth: usize,
+    reported: bool,
+}
+
+impl HtmlNesting {
+    fn feed(&mut self, html: &str) -> Option<String> {
+        let bytes = html.as_bytes();
+        let mut i = 0;
+        while let Some(at) = html[i..].find('<') {
+            i += at + 1;
+            let closing = bytes.get(i) == Some(&b'/');
+            let start = i + usize::from(closing);
+            let name: String = html[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+                continue;
+            }
+            let end = html[start..].find('>').map_or(html.len(), |e| start + e);
+            let self_closing = html[start..end].ends_with('/');
+            if VOID_OR_OPTIONAL.contains(&name.as_str()) || self_closing {
+                continue;
+            }
+            if closing {
+                self.depth = self.depth.saturating_sub(1);
+            } else {
+                self.depth += 1;
+                if self.depth > MAX_HTML_NESTING && !self.reported {
+                    self.reported = true;
+                    return Some(format!(
+                        "raw HTML nests more than {MAX_HTML_NESTING} elements deep here: simplify it"
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+const VOID_OR_OPTIONAL: [&str; 29] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "colgroup", "caption", "rt", "rp",
+];
+
+/// `src` of every `<img>` in a piece of raw HTML (the sanitiser drops them).
+fn raw_images(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for (i, _) in lower.match_indices("<img") {
+        let end = lower[i..].find('>').map_or(lower.len(), |e| i + e);
+        let tag = &html[i..end];
+        let src = attribute(tag, "src").unwrap_or_default();
+        if !is_site_media(&src) {
+            found.push(src);
+        }
+    }
+    found
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.match_indices(name).find(|(i, _)| {
+        lower[..*i].ends_with(|c: char| c.is_ascii_whitespace())
+            && lower[i + name.len()..].trim_start().starts_with('=')
+    })?;
+    let rest = tag[at.0 + name.len()..].trim_start()[1..].trim_start();
+    let value = match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next().unwrap_or(""),
+        _ => rest
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .next()
+            .unwrap_or(""),
+    };
+    Some(value.to_string())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -16,6 +349,16 @@ pub enum Mode {
     /// One section of `print.html`: links stay within the page, headings sit
     /// one level lower, ids carry the chapter's slug.
     Print,
+}
+
+impl Mode {
+    /// From the page to the output root.
+    fn root(self) -> &'static str {
+        match self {
+            Mode::Chapter => "../../../",
+            Mode::Print => "../../",
+        }
+    }
 }
 
 pub fn render(page: &Page, mode: Mode) -> String {
@@ -28,47 +371,74 @@ pub fn render(page: &Page, mode: Mode) -> String {
         let next = footnotes.len() + 1;
         *footnotes.entry(label.to_string()).or_insert(next)
     };
-    let events = page.events.iter().cloned().map(|event| match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: rewrite_link(dest_url, mode),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) if mode == Mode::Print => Event::Start(Tag::Heading {
-            level: lower(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) if mode == Mode::Print => {
-            Event::End(TagEnd::Heading(lower(level)))
-        }
-        Event::FootnoteReference(label) => {
-            let n = number(&label);
-            Event::InlineHtml(
-                format!("<sup class=\"fn\"><a href=\"#{prefix}fn-{n}\" id=\"{prefix}ref-{n}\">{n}</a></sup>")
-                    .into(),
-            )
-        }
-        Event::Start(Tag::FootnoteDefinition(label)) => {
-            let n = number(&label);
-            Event::Html(
-                format!("<div class=\"footnote\" id=\"{prefix}fn-{n}\"><sup>{n}</sup> ").into(),
-            )
-        }
-        Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
-        other => other,
+    let mut images = page.images.iter();
+    // Inside an image that is left out: its description stays as text.
+    let mut dropped_image = false;
+    let events = page.events.iter().cloned().filter_map(|event| {
+        Some(match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: rewrite_link(dest_url, mode),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                title,
+                id,
+                ..
+            }) => match images.next().map(|i| &i.source) {
+                Some(ImageSource::Media(path)) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: format!("{}media/{path}", mode.root()).into(),
+                    title,
+                    id,
+                }),
+                _ => {
+                    dropped_image = true;
+                    return None;
+                }
+            },
+            Event::End(TagEnd::Image) if dropped_image => {
+                dropped_image = false;
+                return None;
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) if mode == Mode::Print => Event::Start(Tag::Heading {
+                level: lower(level),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(level)) if mode == Mode::Print => {
+                Event::End(TagEnd::Heading(lower(level)))
+            }
+            Event::FootnoteReference(label) => {
+                let n = number(&label);
+                Event::InlineHtml(
+                    format!("<sup class=\"fn\"><a href=\"#{prefix}fn-{n}\" id=\"{prefix}ref-{n}\">{n}</a></sup>")
+                        .into(),
+                )
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = number(&label);
+                Event::Html(
+                    format!("<div class=\"footnote\" id=\"{prefix}fn-{n}\"><sup>{n}</sup> ")
+                        .into(),
+                )
+            }
+            Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
+            other => other,
+        })
     });
     let mut out = String::with_capacity(page.body.len() * 3 / 2);
     html::push_html(&mut out, events);
@@ -99,7 +469,8 @@ fn rewrite_link(dest: CowStr<'static>, mode: Mode) -> CowStr<'static> {
 
 /// Built once: the allow-list of what Markdown and harmless inline HTML may
 /// produce. Everything else is dropped, including `style` (CSS can load
-/// remote resources) and images from other hosts.
+/// remote resources) and every image that is not one of the site's media
+/// files.
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
@@ -111,7 +482,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_allowed_classes("sup", ["fn"])
             .rm_tag_attributes("img", ["srcset"])
             .attribute_filter(|element, attribute, value| {
-                if element == "img" && attribute == "src" && is_remote(value) {
+                if element == "img" && attribute == "src" && !is_site_media(value) {
                     None
                 } else {
                     Some(value.into())
@@ -124,13 +495,16 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::markdown_options;
     use crate::model::Scope;
-    use pulldown_cmark::Parser;
 
     fn page(body: &str) -> Page {
+        page_at("content/kg-fi/en/intro.md", body)
+    }
+
+    fn page_at(file: &str, body: &str) -> Page {
+        let a = analyse(Path::new(file), body, 1);
         Page {
-            file: "x.md".into(),
+            file: file.into(),
             scope: Scope::Shared,
             lang: "en".into(),
             slug: "intro".into(),
@@ -140,11 +514,10 @@ mod tests {
             hash: String::new(),
             body: body.into(),
             body_line: 1,
-            events: Parser::new_ext(body, markdown_options())
-                .map(Event::into_static)
-                .collect(),
+            events: a.events,
+            lines: a.lines,
             links: vec![],
-            remote_images: vec![],
+            images: a.images,
             front_lines: Default::default(),
         }
     }
@@ -159,6 +532,17 @@ mod tests {
         );
         assert!(html.contains("href=\"https://a.example/b.md\""));
         assert!(render(&p, Mode::Print).contains("href=\"#ch-rights-at-work\""));
+    }
+
+    #[test]
+    fn recognises_chapter_links() {
+        assert_eq!(
+            chapter_link_target("rights-at-work.md"),
+            Some("rights-at-work")
+        );
+        assert_eq!(chapter_link_target("a.md#x"), Some("a"));
+        assert_eq!(chapter_link_target("https://x.org/a.md"), None);
+        assert_eq!(chapter_link_target("../a.md"), None);
     }
 
     #[test]
@@ -178,5 +562,140 @@ mod tests {
         assert!(html.contains("id=\"intro-fn-1\""));
         assert!(html.contains("<table>"));
         assert!(html.contains("<del>old</del>"));
+    }
+
+    #[test]
+    fn images_resolve_against_the_page_folder() {
+        let f = Path::new("content/uz-ee/en/a.md");
+        let media = |s: &str| ImageSource::Media(s.to_string());
+        assert_eq!(resolve_image(f, "map.png"), media("uz-ee/en/map.png"));
+        assert_eq!(
+            resolve_image(f, "../img/map.png"),
+            media("uz-ee/img/map.png")
+        );
+        assert_eq!(
+            resolve_image(f, "../../_shared/x.jpg"),
+            media("_shared/x.jpg")
+        );
+        for foreign in [
+            "../../../etc/passwd",
+            "https://evil.example/t.png",
+            "//evil.example/t.png",
+            "/\\evil.example/t.png",
+            "\\\\evil.example\\t.png",
+            "http:evil.example/t.png",
+            " https://evil.example/t.png",
+            "ht\ttp://evil.example/t.png",
+            "evil.example:80/t.png",
+            "%2F%2Fevil.example/t.png",
+            "a//b.png",
+            "data:image/png;base64,AAAA",
+            "map.png?x=1",
+            "",
+        ] {
+            assert_eq!(
+                resolve_image(f, foreign),
+                ImageSource::Foreign,
+                "{foreign:?}"
+            );
+        }
+    }
+
+    /// Every spelling a browser might resolve to another host is dropped,
+    /// in Markdown and in raw HTML, and reported with its line.
+    #[test]
+    fn images_from_elsewhere_never_reach_the_html() {
+        let spellings = [
+            "https://evil.example/t.png",
+            "//evil.example/t.png",
+            "/\\evil.example/t.png",
+            "\\/evil.example/t.png",
+            "\\\\evil.example/t.png",
+            "https:evil.example/t.png",
+            "ht\ttps://evil.example/t.png",
+            "ht\ntps://evil.example/t.png",
+            "  //evil.example/t.png",
+            "/%2Fevil.example/t.png",
+            "&#47;&#47;evil.example/t.png",
+            "&#x2F;/evil.example/t.png",
+            "../../../media/../../evil.example/t.png",
+        ];
+        for s in spellings {
+            let md = page(&format!("![alt]({})\n", s.replace('\n', "%0A")));
+            let raw = page(&format!(
+                "<img src=\"{s}\" alt=\"x\">\n\n<p><img src='{s}'></p>\n"
+            ));
+            for p in [&md, &raw] {
+                for mode in [Mode::Chapter, Mode::Print] {
+                    // Where the spelling is not an image at all, it stays
+                    // as visible text, which loads nothing; an <img> left
+                    // without its src loads nothing either.
+                    let html = render(p, mode);
+                    for (i, _) in html.match_indices("<img") {
+                        let tag = &html[i..i + html[i..].find('>').unwrap()];
+                        assert!(attribute(tag, "src").is_none(), "{s:?} → {html}");
+                    }
+                }
+            }
+            let a = analyse(
+                Path::new("content/x/en/a.md"),
+                &format!("<img src=\"{s}\">\n"),
+                4,
+            );
+            assert!(
+                a.diagnostics.iter().any(|d| d.line == Some(4)),
+                "{s:?} not reported"
+            );
+        }
+    }
+
+    #[test]
+    fn a_site_image_is_published_with_its_description() {
+        let p = page("![Map of the harbour](map.png)\n");
+        let html = render(&p, Mode::Chapter);
+        assert!(
+            html.contains(
+                "<img src=\"../../../media/kg-fi/en/map.png\" alt=\"Map of the harbour\">"
+            ),
+            "{html}"
+        );
+        assert!(render(&p, Mode::Print).contains("src=\"../../media/kg-fi/en/map.png\""));
+        let remote = page("![Tracker pixel](https://evil.example/t.png)\n");
+        let html = render(&remote, Mode::Chapter);
+        assert!(
+            !html.contains("<img") && html.contains("Tracker pixel"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn images_without_description_are_reported() {
+        let a = analyse(Path::new("content/x/en/a.md"), "Text\n\n![](map.png)\n", 5);
+        assert_eq!(a.diagnostics.len(), 1);
+        assert_eq!(a.diagnostics[0].line, Some(7));
+        assert!(a.diagnostics[0].message.contains("no description"));
+    }
+
+    #[test]
+    fn nesting_beyond_the_cap_is_an_error_at_its_line() {
+        let ok = format!("{}x\n", "> ".repeat(MAX_NESTING));
+        assert!(analyse(Path::new("a.md"), &ok, 1).diagnostics.is_empty());
+        let deep = format!("intro\n\n{}x\n", "> ".repeat(MAX_NESTING + 1));
+        let d = analyse(Path::new("a.md"), &deep, 10).diagnostics;
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, Some(12));
+        let html = format!("{}x\n", "<div>".repeat(MAX_HTML_NESTING + 1));
+        let d = analyse(Path::new("a.md"), &html, 1).diagnostics;
+        assert!(d[0].message.contains("raw HTML nests"), "{d:?}");
+        let fine = "<p>a<p>b<br><img src=x><hr>".repeat(50);
+        assert!(HtmlNesting::default().feed(&fine).is_none());
+    }
+
+    #[test]
+    fn every_event_has_its_line() {
+        let a = analyse(Path::new("a.md"), "one\n\ntwo *three*\n", 3);
+        assert_eq!(a.events.len(), a.lines.len());
+        assert_eq!(*a.lines.last().unwrap(), 5);
+        assert_eq!(a.lines[0], 3);
     }
 }

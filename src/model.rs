@@ -2,6 +2,7 @@
 //! stage reads. Nothing here touches the file system.
 
 use crate::i18n::Locales;
+pub use crate::markdown::{Image, ImageSource};
 use crate::theme::Theme;
 use chrono::NaiveDate;
 use pulldown_cmark::Event;
@@ -225,10 +226,12 @@ pub struct Page {
     pub body_line: usize,
     /// Markdown events, parsed once at load; renderers walk them.
     pub events: Vec<Event<'static>>,
+    /// The line of the file each event starts on.
+    pub lines: Vec<u32>,
     /// `[x](slug.md)` links and the line each stands on.
     pub links: Vec<ChapterLink>,
-    /// Images whose source is on another host (never loaded by the output).
-    pub remote_images: Vec<(String, usize)>,
+    /// Every Markdown image, in order, with where it points.
+    pub images: Vec<Image>,
     pub front_lines: BTreeMap<String, usize>,
 }
 
@@ -255,6 +258,9 @@ pub struct Site {
     pub index: HashMap<(Scope, String, String), usize>,
     pub locales: Locales,
     pub theme: Theme,
+    /// The images pages show, by path below `content/`, published at
+    /// `media/<path>`.
+    pub media: BTreeMap<String, Vec<u8>>,
 }
 
 /// How a chapter is shown in one language.

@@ -44,17 +44,32 @@ impl Theme {
         if theme_dir.is_dir() {
             for entry in WalkDir::new(&theme_dir).sort_by_file_name() {
                 let Ok(entry) = entry else { continue };
-                if !entry.file_type().is_file() {
-                    continue;
-                }
                 let rel_in_theme = entry.path().strip_prefix(&theme_dir).expect("under theme");
                 let rel_site = theme_rel.join(rel_in_theme);
+                if entry.path_is_symlink() {
+                    // Followed only while it stays inside the site: a link to
+                    // a secret must never be published by a CI build.
+                    match crate::source::inside_site(site_root, &rel_site) {
+                        Some(real) if real.is_file() => {}
+                        Some(_) => continue,
+                        None => {
+                            diags.push(Diagnostic::error(
+                                &rel_site,
+                                None,
+                                "leads outside the site folder, so it is not used: copy the file into the theme",
+                            ));
+                            continue;
+                        }
+                    }
+                } else if !entry.file_type().is_file() {
+                    continue;
+                }
                 let parts: Vec<String> = rel_in_theme
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
                 match parts.first().map(String::as_str) {
-                    Some("templates") => match crate::load::read_text(site_root, &rel_site) {
+                    Some("templates") => match crate::source::read_text(site_root, &rel_site) {
                         Ok(text) => {
                             let name = parts[1..].join("/");
                             template_files.insert(name.clone(), rel_site);

@@ -229,7 +229,7 @@ pub fn set_front_matter_key(text: &str, key: &str, value: &str) -> Option<String
         ""
     };
     let body = &text[bom.len()..];
-    let (fm, _, _) = crate::load::split_front_matter(body)?;
+    let (fm, _, _) = crate::source::split_front_matter(body)?;
     let fm_start = bom.len() + body.find('\n')? + 1;
     let fm_end = fm_start + fm.len();
     let newline = if body.starts_with("---\r\n") {

@@ -1,7 +1,8 @@
 //! Write: swap a complete output folder in, or change nothing. The new site
 //! is written to a temporary folder beside the output and renamed into place
 //! only when every file is on disk, so a failed build leaves the previous
-//! output byte for byte as it was.
+//! output byte for byte as it was. A folder is replaced only if it carries
+//! the marker file that only this module writes.
 
 use crate::render::Output;
 use std::fs;
@@ -9,7 +10,17 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The file that marks a folder as pocketguide output (see `check_out_dir`).
-const MARKER: &str = "sitemap.xml";
+/// While a build writes, it holds a lock on this file in its temporary
+/// folder, so a later build can tell a live build from an interrupted one.
+pub const MARKER: &str = ".pocketguide-output";
+
+const MARKER_TEXT: &str =
+    "This folder was made by `pocketguide build`, which replaces it as a whole\n\
+on every build. It refuses to replace any non-empty folder without this file.\n";
+
+/// The site's source folders: an output inside one would be read back as
+/// content (or strings, or theme) by the next `check`.
+const SOURCE_DIRS: [&str; 3] = ["content", "locales", "themes"];
 
 /// Refuses an output folder that would put the user's files at risk: the
 /// site itself, a folder containing it, a file, or a non-empty folder that
@@ -22,6 +33,15 @@ pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
     if site.starts_with(&out_abs) {
         return Err(format!(
             "refusing to write to {}: it contains the site folder, and a build replaces its output folder",
+            out.display()
+        ));
+    }
+    if let Some(dir) = SOURCE_DIRS
+        .iter()
+        .find(|d| out_abs.starts_with(site.join(d)))
+    {
+        return Err(format!(
+            "refusing to write to {}: it is inside the site's {dir}/ folder, which the next build would read as part of the site",
             out.display()
         ));
     }
@@ -38,7 +58,7 @@ pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
             .is_none();
         if !empty && !out_abs.join(MARKER).is_file() {
             return Err(format!(
-                "refusing to replace {}: it is not empty and does not look like pocketguide output (no {MARKER}); remove it or choose another --out",
+                "refusing to replace {}: it is not empty and was not made by pocketguide build (it has no {MARKER} file); nothing in it was touched: choose another --out, or empty it yourself",
                 out.display()
             ));
         }
@@ -85,6 +105,7 @@ pub fn write(out: &Path, output: &Output) -> io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     fs::create_dir_all(parent)?;
+    clean_leftovers(parent, &name, out)?;
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.new-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
@@ -93,7 +114,16 @@ pub fn write(out: &Path, output: &Output) -> io::Result<()> {
             fs::remove_dir_all(leftover)?;
         }
     }
-    if let Err(e) = write_tree(&tmp, output) {
+    fs::create_dir_all(&tmp)?;
+    let written = (|| {
+        let marker = fs::File::create(tmp.join(MARKER))?;
+        marker.lock()?;
+        io::Write::write_all(&mut &marker, MARKER_TEXT.as_bytes())?;
+        write_tree(&tmp, output)
+        // The lock goes with `marker` here: a folder cannot be renamed on
+        // every system while a file in it is open.
+    })();
+    if let Err(e) = written {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
@@ -108,6 +138,37 @@ pub fn write(out: &Path, output: &Output) -> io::Result<()> {
     } else if let Err(e) = fs::rename(&tmp, out) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
+    }
+    Ok(())
+}
+
+/// Temporary folders of builds that were interrupted (killed, power cut):
+/// `.<name>.new-<pid>` and `.<name>.old-<pid>` beside the output, with the
+/// marker inside and no live build holding its lock. A finished new folder
+/// is only ever renamed into place, so an unfinished one goes; an old one
+/// is the previous output, put back if the swap stopped halfway.
+fn clean_leftovers(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
+    let new_prefix = format!(".{name}.new-");
+    let old_prefix = format!(".{name}.old-");
+    for entry in fs::read_dir(parent)? {
+        let entry = entry?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let is_old = file_name.starts_with(&old_prefix);
+        if !(is_old || file_name.starts_with(&new_prefix)) {
+            continue;
+        }
+        let Ok(marker) = fs::File::open(entry.path().join(MARKER)) else {
+            continue;
+        };
+        if marker.try_lock().is_err() {
+            continue;
+        }
+        drop(marker);
+        if is_old && !out.exists() {
+            fs::rename(entry.path(), out)?;
+        } else {
+            fs::remove_dir_all(entry.path())?;
+        }
     }
     Ok(())
 }
@@ -158,6 +219,13 @@ mod tests {
         assert!(check_out_dir(&site, &out).is_err());
         fs::remove_file(out.join("thesis.doc")).unwrap();
 
+        fs::write(out.join("sitemap.xml"), "another generator's").unwrap();
+        assert!(
+            check_out_dir(&site, &out).is_err(),
+            "a sitemap is no marker"
+        );
+        fs::remove_file(out.join("sitemap.xml")).unwrap();
+
         let mut o = Output::default();
         o.files.insert("sitemap.xml".into(), b"x".to_vec());
         o.files.insert("a/b.html".into(), b"y".to_vec());
@@ -168,5 +236,58 @@ mod tests {
         write(&check_out_dir(&site, &out).unwrap(), &o).unwrap();
         assert!(!out.join("a/b.html").exists());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2, "no leftovers");
+    }
+}
+
+#[cfg(test)]
+mod leftover_tests {
+    use super::*;
+
+    fn output() -> Output {
+        let mut o = Output::default();
+        o.files.insert("index.html".into(), b"new".to_vec());
+        o
+    }
+
+    #[test]
+    fn interrupted_builds_are_cleaned_and_live_ones_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // A build killed while writing: its folder has the marker, unlocked.
+        let dead = tmp.path().join(".public.new-999999");
+        fs::create_dir_all(&dead).unwrap();
+        fs::write(dead.join(MARKER), MARKER_TEXT).unwrap();
+        // A build writing right now holds its marker's lock.
+        let live = tmp.path().join(".public.new-999998");
+        fs::create_dir_all(&live).unwrap();
+        let held = fs::File::create(live.join(MARKER)).unwrap();
+        held.lock().unwrap();
+        // Someone's folder that merely looks alike is not ours.
+        let foreign = tmp.path().join(".public.new-notes");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "mine").unwrap();
+
+        write(&out, &output()).unwrap();
+        assert!(!dead.exists(), "interrupted build cleaned");
+        assert!(live.exists(), "live build untouched");
+        assert!(
+            foreign.join("notes.txt").exists(),
+            "foreign folder untouched"
+        );
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+        assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn a_swap_cut_off_halfway_gets_the_previous_output_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let old = tmp.path().join(".public.old-999999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        clean_leftovers(tmp.path(), "public", &out).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
+        assert!(!old.exists());
     }
 }

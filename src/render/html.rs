@@ -190,10 +190,15 @@ impl<'a> Shared<'a> {
         self.finish("index.html", "index.html".into(), &ctx)
     }
 
+    /// A web server shows 404.html at whatever address was asked for, so
+    /// its links start from the site's own path on the server: `/guides/`
+    /// for `https://example.org/guides/`.
     fn not_found(&self) -> Result<(String, Vec<u8>), Diagnostic> {
         let default = self.site.config.default_language.as_str();
-        let mut ctx = self.base(default, "/", "404.html");
-        ctx.insert("languages", &self.language_links(default, "/"));
+        let root = url::Url::parse(&self.opts.base_url)
+            .map_or_else(|_| "/".to_string(), |u| u.path().to_string());
+        let mut ctx = self.base(default, &root, "404.html");
+        ctx.insert("languages", &self.language_links(default, &root));
         self.finish("404.html", "404.html".into(), &ctx)
     }
 

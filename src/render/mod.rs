@@ -8,7 +8,8 @@ pub mod typst_markup;
 pub mod vcard;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Corridor, Site};
+use crate::guide::Guide;
+use crate::model::Site;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -37,42 +38,39 @@ pub const PAGE_BUDGET: usize = 30 * 1024;
 pub struct PdfJob<'a> {
     /// Output-relative path, `<lang>/<corridor>/<corridor>-<lang>.pdf`.
     pub path: String,
-    pub corridor: &'a Corridor,
-    pub lang: &'a str,
+    pub guide: Guide<'a>,
 }
 
 impl PdfJob<'_> {
     /// The guide as Typst markup: cheap, and the whole input of the costly
-    /// typesetting, so callers can skip guides whose markup did not change.
-    pub fn markup(&self, site: &Site, base_url: &str) -> Result<String, Diagnostic> {
-        pdf::markup(site, self.corridor, self.lang, base_url).map_err(|e| self.error(e))
+    /// typesetting (with the site's images), so callers can skip guides
+    /// whose markup did not change.
+    pub fn markup(&self, base_url: &str) -> Result<String, Diagnostic> {
+        pdf::markup(&self.guide, base_url, &mut |_, _| {}).map_err(|e| self.error(e))
     }
 
     pub fn typeset(&self, markup: String) -> Result<Vec<u8>, Diagnostic> {
-        pdf::compile(markup).map_err(|e| self.error(e))
+        pdf::compile(markup, &self.guide.site.media).map_err(|e| self.error(e))
     }
 
     fn error(&self, e: String) -> Diagnostic {
         Diagnostic::error(
-            &self.corridor.file,
+            &self.guide.corridor.file,
             None,
             format!(
                 "cannot typeset the PDF of {} in '{}': {e}",
-                self.corridor.slug, self.lang
+                self.guide.corridor.slug, self.guide.lang
             ),
         )
     }
 }
 
 pub fn pdf_jobs(site: &Site) -> Vec<PdfJob<'_>> {
-    site.corridors
-        .iter()
-        .flat_map(|c| {
-            c.languages.iter().map(move |lang| PdfJob {
-                path: html::pdf_path(c, lang),
-                corridor: c,
-                lang,
-            })
+    crate::guide::all(site)
+        .into_iter()
+        .map(|guide| PdfJob {
+            path: html::pdf_path(guide.corridor, guide.lang),
+            guide,
         })
         .collect()
 }
@@ -144,7 +142,7 @@ fn render_jobs(
                 &pdfs,
                 |job| {
                     let r = job
-                        .markup(site, &opts.base_url)
+                        .markup(&opts.base_url)
                         .and_then(|m| job.typeset(m))
                         .map(|bytes| (job.path.clone(), bytes));
                     done();
@@ -187,6 +185,9 @@ fn render_jobs(
     }
     for (path, bytes) in &site.theme.static_files {
         output.files.insert(path.clone(), bytes.clone());
+    }
+    for (path, bytes) in &site.media {
+        output.files.insert(format!("media/{path}"), bytes.clone());
     }
     output.files.insert(
         "sitemap.xml".into(),

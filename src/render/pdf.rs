@@ -1,12 +1,21 @@
 //! The pocket guide as an A6 PDF, typeset in-process by Typst behind a small
 //! `World` of our own: one in-memory source, the fonts bundled with Typst,
-//! no file system, no packages, no network, no clock (so the same site gives
-//! byte-identical PDFs). Fonts and the standard library load once and are
-//! shared by every guide.
+//! the site's images in memory, no file system, no packages, no network, no
+//! clock (so the same site gives byte-identical PDFs). Fonts and the
+//! standard library load once and are shared by every guide.
+//!
+//! [`markup`] writes a [`Guide`] as Typst markup through [`Markup`], which
+//! escapes every piece of text and hands it, with where it came from, to a
+//! sink: `check` passes the glyph check there, so it scans exactly what is
+//! typeset.
 
-use super::typst_markup::{self as tm, label, string, text};
-use crate::diagnostic::Diagnostic;
+use super::typst_markup::{self as tm, label, string};
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::fonts::{self, Coverage};
+use crate::guide::{Body, ContactView, Guide, Notice, Text};
 use crate::model::*;
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -16,42 +25,26 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
-/// Fonts and the standard library, loaded once per process.
-pub struct Engine {
+/// The standard library and the font book, loaded once per process.
+struct Engine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
 }
 
-pub fn engine() -> &'static Engine {
+fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts()
-            .flat_map(|data| Font::iter(Bytes::new(data)))
-            .collect();
-        Engine {
-            library: LazyHash::new(Library::default()),
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
-        }
+    ENGINE.get_or_init(|| Engine {
+        library: LazyHash::new(Library::default()),
+        book: LazyHash::new(FontBook::from_fonts(fonts::bundled())),
     })
 }
 
-impl Engine {
-    /// Whether some bundled font has a glyph for `c`. Typst falls back
-    /// across all fonts, and drops a glyph none has without a word.
-    pub fn covers(&self, c: char) -> bool {
-        self.fonts
-            .iter()
-            .any(|f| f.info().coverage.contains(c as u32))
-    }
-}
-
-struct GuideWorld {
+struct GuideWorld<'a> {
     main: Source,
+    media: &'a BTreeMap<String, Vec<u8>>,
 }
 
-impl World for GuideWorld {
+impl World for GuideWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
         &engine().library
     }
@@ -68,11 +61,17 @@ impl World for GuideWorld {
             Err(FileError::AccessDenied)
         }
     }
-    fn file(&self, _id: FileId) -> FileResult<Bytes> {
-        Err(FileError::AccessDenied)
+    /// The site's images, at `/media/<path below content>`; nothing else.
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let in_project = matches!(id.root(), typst::syntax::VirtualRoot::Project);
+        let key = id.vpath().get_with_slash().strip_prefix("/media/");
+        match key.and_then(|k| self.media.get(k)) {
+            Some(bytes) if in_project => Ok(Bytes::new(bytes.clone())),
+            _ => Err(FileError::AccessDenied),
+        }
     }
     fn font(&self, index: usize) -> Option<Font> {
-        engine().fonts.get(index).cloned()
+        fonts::bundled().get(index).cloned()
     }
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
@@ -140,13 +139,14 @@ pub fn typeset_all<T: Sync, R: Send>(
 /// Typesets Typst markup into PDF bytes, in the typesetting pool. Call it
 /// from a plain thread (never from inside a rayon pool), or through
 /// [`typeset_all`].
-pub fn compile(markup: String) -> Result<Vec<u8>, String> {
-    pool().install(|| compile_here(markup))
+pub fn compile(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, String> {
+    pool().install(|| compile_here(markup, media))
 }
 
-fn compile_here(markup: String) -> Result<Vec<u8>, String> {
+fn compile_here(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, String> {
     let world = GuideWorld {
         main: Source::detached(markup),
+        media,
     };
     let compiled = typst::compile::<PagedDocument>(&world).output;
     // Typst memoizes layout in a process-wide cache that only grows: a
@@ -173,58 +173,130 @@ fn compile_here(markup: String) -> Result<Vec<u8>, String> {
     })
 }
 
-/// The guide's web address, for the cover and its QR code.
-pub fn guide_url(base_url: &str, corridor: &Corridor, lang: &str) -> String {
-    format!("{base_url}{lang}/{}/", corridor.slug)
+/// Builds a guide's Typst markup. Text enters only through the methods
+/// here, which escape it and report it to `printed` with its origin.
+pub struct Markup<'p> {
+    out: String,
+    printed: &'p mut dyn FnMut(&str, Origin<'_>),
 }
 
-/// A QR code of `url` as an SVG image (vector: sharp on any printer).
-pub fn qr_svg(url: &str) -> Result<String, String> {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| format!("the address {url} does not fit in a QR code ({e})"))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(200, 200)
-        .quiet_zone(true)
-        .build())
-}
+impl<'p> Markup<'p> {
+    pub fn new(printed: &'p mut dyn FnMut(&str, Origin<'_>)) -> Self {
+        Markup {
+            out: String::with_capacity(32 * 1024),
+            printed,
+        }
+    }
 
-/// Strings of the interface used in the PDF, each escaped for markup.
-struct Strings<'a> {
-    site: &'a Site,
-    lang: &'a str,
-}
+    /// Typst code of our own, never user text.
+    fn code(&mut self, code: &str) {
+        self.out.push_str(code);
+    }
 
-impl Strings<'_> {
-    fn get(&self, key: &str) -> String {
-        text(&self.site.locales.text(self.lang, key, &[]))
+    /// User or interface text, escaped, as markup.
+    fn text(&mut self, text: &str, at: Origin<'_>) -> String {
+        (self.printed)(text, at);
+        tm::text(text)
+    }
+
+    fn guide_text(&mut self, t: &Text<'_>) -> String {
+        self.text(&t.text, t.origin)
+    }
+
+    /// An interface string of the guide's language.
+    fn t(&mut self, guide: &Guide<'_>, key: &str) -> String {
+        let text = guide.t(key);
+        self.text(&text, guide.t_origin(key))
+    }
+
+    /// A notice: the message's own words come from its .ftl file, the
+    /// language names in it from site.yaml.
+    fn notice(&mut self, guide: &Guide<'_>, notice: Notice<'_>) -> String {
+        let (key, names) = match notice {
+            Notice::Outdated { .. } => ("notice-outdated", vec![]),
+            Notice::Fallback { shown } => (
+                "notice-fallback",
+                vec![guide.language_name(guide.lang), guide.language_name(shown)],
+            ),
+        };
+        let bare = guide.t_args(key, &[("language", "".into()), ("shown", "".into())]);
+        (self.printed)(&bare, guide.t_origin(key));
+        for name in &names {
+            (self.printed)(&name.text, name.origin);
+        }
+        tm::text(&guide.notice_text(notice))
     }
 }
 
-/// The whole guide for one corridor and language as Typst markup.
+/// The whole guide as Typst markup, and its images.
 pub fn markup(
-    site: &Site,
-    corridor: &Corridor,
-    lang: &str,
+    guide: &Guide<'_>,
     base_url: &str,
+    printed: &mut dyn FnMut(&str, Origin<'_>),
 ) -> Result<String, String> {
-    let t = Strings { site, lang };
-    let chain = site.fallback_chain(corridor, lang);
-    let title = corridor.title.get(&chain);
-    let site_title = site
-        .config
-        .title
-        .get(&[lang, &site.config.default_language]);
-    let url = guide_url(base_url, corridor, lang);
-    let emergency = site.emergency_contacts(corridor);
-    let mut m = String::with_capacity(32 * 1024);
+    let mut m = Markup::new(printed);
+    let url = guide.url(base_url);
+    let site_yaml = Path::new("site.yaml");
+    let url_at = Origin::new(
+        site_yaml,
+        guide.site.config.key_lines.get("base_url").copied(),
+    );
+    preamble(&mut m, guide);
+    cover(&mut m, guide, &url, url_at)?;
+    // Contents, from the chapter headings (also the PDF bookmarks).
+    let contents = m.t(guide, "contents");
+    m.code(&format!("#outline(title: [{contents}], depth: 1)\n"));
+    let has_chapter = |slug: &str| guide.corridor.has_chapter(slug);
+    for ch in &guide.chapters {
+        let title = guide.chapter_title(ch);
+        match &ch.body {
+            Body::Contacts => contacts_chapter(&mut m, guide, &title),
+            Body::Page { page, notice } => {
+                // A page in another language is set in its own: hyphenation
+                // and quotes follow it.
+                let own = page.lang == guide.lang;
+                let lang = if own {
+                    String::new()
+                } else {
+                    format!("#set text({})\n", text_lang(&page.lang))
+                };
+                let heading = m.guide_text(&title);
+                m.code(&format!(
+                    "#[{lang}#heading(level: 1)[{heading}] {}\n]\n",
+                    label(ch.slug)
+                ));
+                if let Some(n) = notice {
+                    let text = m.notice(guide, *n);
+                    m.code(&format!(
+                        "#block(fill: luma(235), inset: 2mm, width: 100%)[#text(size: 8pt)[{text}]]\n"
+                    ));
+                }
+                let body = tm::body(page, &has_chapter, m.printed);
+                m.code(&format!("#[{lang}{body}]\n"));
+            }
+        }
+    }
+    wallet_card(&mut m, guide, &url, url_at);
+    Ok(m.out)
+}
 
-    m.push_str(&format!(
-        "#set document(title: {}, author: {}, date: none)\n",
-        string(&title),
-        string(&site_title)
+fn preamble(m: &mut Markup<'_>, guide: &Guide<'_>) {
+    // Metadata is not typeset: it goes in unrecorded.
+    let date = guide.corridor.updated.map_or("none".to_string(), |d| {
+        use chrono::Datelike;
+        format!(
+            "datetime(year: {}, month: {}, day: {})",
+            d.year(),
+            d.month(),
+            d.day()
+        )
+    });
+    m.code(&format!(
+        "#set document(title: {}, author: {}, date: {date})\n",
+        string(&guide.title.text),
+        string(&guide.site_title.text)
     ));
-    m.push_str(concat!(
+    m.code(concat!(
         "#set page(width: 105mm, height: 148mm, margin: (x: 8mm, top: 9mm, bottom: 12mm),\n",
         "  numbering: \"1\", number-align: center)\n",
         "#set text(font: (\"Libertinus Serif\", \"New Computer Modern\", \"DejaVu Sans Mono\"), size: 9pt, hyphenate: true)\n",
@@ -238,253 +310,167 @@ pub fn markup(
         "#show heading.where(level: 3): set text(size: 9.5pt)\n",
         "#show link: it => if type(it.dest) == str and it.dest.starts-with(\"tel:\") { it } else { underline(it) }\n",
         "#show outline.entry.where(level: 1): set block(above: 0.8em)\n",
+        // Corner marks 1.5 mm outside a box of w x h, 4 mm long.
+        "#let cutmarks(w, h) = { let (g, l) = (1.5mm, 4mm); for (x, sx) in ((0mm, -1), (w, 1)) { for (y, sy) in ((0mm, -1), (h, 1)) {\n",
+        "  place(top + left, line(start: (x + sx * g, y), end: (x + sx * (g + l), y), stroke: 0.4pt))\n",
+        "  place(top + left, line(start: (x, y + sy * g), end: (x, y + sy * (g + l)), stroke: 0.4pt)) } } }\n",
     ));
-    m.push_str(&format!("#set text(lang: {})\n", string(lang)));
+    m.code(&format!("#set text({})\n", text_lang(guide.lang)));
+}
 
-    // Cover: title, emergency numbers large, the web address and its QR code.
-    m.push_str("#page(numbering: none)[\n");
-    m.push_str(&format!(
-        "#align(center)[#text(size: 17pt, weight: \"bold\")[{}] #linebreak() #text(size: 9pt)[{}]]\n#v(5mm)\n",
-        text(&title),
-        text(&site_title)
+/// The title, the emergency numbers large, the web address and its QR code.
+fn cover(
+    m: &mut Markup<'_>,
+    guide: &Guide<'_>,
+    url: &str,
+    url_at: Origin<'_>,
+) -> Result<(), String> {
+    m.code("#page(numbering: none)[\n");
+    let title = m.guide_text(&guide.title);
+    let site_title = m.guide_text(&guide.site_title);
+    m.code(&format!(
+        "#align(center)[#text(size: 17pt, weight: \"bold\")[{title}] #linebreak() #text(size: 9pt)[{site_title}]]\n#v(5mm)\n"
     ));
-    m.push_str(&format!(
-        "#text(size: 11pt, weight: \"bold\")[{}]\n#v(1mm)\n",
-        t.get("emergency-title")
+    let heading = m.t(guide, "emergency-title");
+    m.code(&format!(
+        "#text(size: 11pt, weight: \"bold\")[{heading}]\n#v(1mm)\n"
     ));
-    for c in &emergency {
-        emergency_line(&mut m, c, &chain, "15pt");
+    for c in guide.emergency() {
+        emergency_line(m, c, "15pt", "9pt");
     }
-    m.push_str("#v(1fr)\n#align(center)[");
-    m.push_str(&format!(
-        "#image(bytes({}), format: \"svg\", width: 26mm, alt: {})\n",
-        string(&qr_svg(&url)?),
-        string(&url)
+    let qr = crate::qr::svg(url)?;
+    let web = m.t(guide, "web-address");
+    let shown_url = m.text(url, url_at);
+    m.code(&format!(
+        "#v(1fr)\n#align(center)[#image(bytes({}), format: \"svg\", width: 26mm, alt: {})\n#text(size: 8pt)[{web}: #link({})[{shown_url}]]]\n]\n",
+        string(&qr),
+        string(&format!("{}: {url}", guide.t("web-address"))),
+        string(url),
     ));
-    m.push_str(&format!(
-        "#text(size: 8pt)[{}: #link({})[{}]]]\n]\n",
-        t.get("web-address"),
-        string(&url),
-        text(&url)
-    ));
-    m.push_str("#counter(page).update(1)\n");
+    m.code("#counter(page).update(1)\n");
+    Ok(())
+}
 
-    // Contents, from the chapter headings (also the PDF bookmarks).
-    m.push_str(&format!(
-        "#outline(title: [{}], depth: 1)\n",
-        t.get("contents")
-    ));
-
-    let has_chapter = |slug: &str| corridor.has_chapter(slug);
-    for ch in &corridor.chapters {
-        match site.chapter_text(corridor, lang, &ch.slug) {
-            ChapterText::Contacts => contacts_chapter(&mut m, site, corridor, lang, &t),
-            ChapterText::Own { page, outdated } => {
-                m.push_str(&format!(
-                    "#heading(level: 1)[{}] {}\n",
-                    text(&page.title),
-                    label(&ch.slug)
-                ));
-                if outdated {
-                    notice(&mut m, &site.locales.text(lang, "notice-outdated", &[]));
-                }
-                m.push_str(&tm::body(&page.events, &has_chapter));
-            }
-            ChapterText::Fallback { page } => {
-                // The page in its own language: hyphenation and quotes follow it.
-                m.push_str(&format!(
-                    "#[#set text(lang: {})\n#heading(level: 1)[{}] {}\n]\n",
-                    string(&page.lang),
-                    text(&page.title),
-                    label(&ch.slug)
-                ));
-                notice(
-                    &mut m,
-                    &site.locales.text(
-                        lang,
-                        "notice-fallback",
-                        &[
-                            ("language", site.language_name(lang).into()),
-                            ("shown", site.language_name(&page.lang).into()),
-                        ],
-                    ),
-                );
-                m.push_str(&format!(
-                    "#[#set text(lang: {})\n{}]\n",
-                    string(&page.lang),
-                    tm::body(&page.events, &has_chapter)
-                ));
-            }
-            ChapterText::Missing => {}
+fn emergency_line(m: &mut Markup<'_>, c: &ContactView<'_>, number_size: &str, name_size: &str) {
+    let name = m.guide_text(&c.name);
+    let at = Origin::new(&c.contact.file, Some(c.contact.line_of("phone")));
+    match (&c.contact.phone, c.contact.tel()) {
+        (Some(phone), Some(tel)) => {
+            let phone = m.text(phone, at);
+            m.code(&format!(
+                "#block(below: 1.6mm)[#link({})[#text(size: {number_size}, weight: \"bold\")[{phone}]] #h(1mm) #text(size: {name_size})[{name}]]\n",
+                string(&format!("tel:{tel}")),
+            ));
         }
-    }
-
-    // Last page: a wallet card to cut out, about credit-card size.
-    m.push_str("#pagebreak()\n");
-    m.push_str(&format!(
-        "#text(size: 8pt)[{}]\n#v(2mm)\n",
-        t.get("wallet-card")
-    ));
-    m.push_str("#box(width: 85.6mm, height: 54mm, inset: 3mm, stroke: (thickness: 0.7pt, dash: \"dashed\"))[\n");
-    m.push_str(&format!(
-        "#text(weight: \"bold\")[{}]\n#v(1mm)\n",
-        text(&title)
-    ));
-    for c in &emergency {
-        emergency_line(&mut m, c, &chain, "11pt");
-    }
-    m.push_str(&format!("#v(1fr)\n#text(size: 7pt)[{}]\n]\n", text(&url)));
-    Ok(m)
-}
-
-fn notice(m: &mut String, message: &str) {
-    m.push_str(&format!(
-        "#block(fill: luma(235), inset: 2mm, width: 100%)[#text(size: 8pt)[{}]]\n",
-        text(message)
-    ));
-}
-
-fn emergency_line(m: &mut String, c: &Contact, chain: &[&str], size: &str) {
-    let name = c.name.get(chain);
-    match (&c.phone, c.tel()) {
-        (Some(phone), Some(tel)) => m.push_str(&format!(
-            "#block(below: 1.6mm)[#link({})[#text(size: {size}, weight: \"bold\")[{}]] #h(1mm) {}]\n",
-            string(&format!("tel:{tel}")),
-            text(phone),
-            text(&name)
+        _ => m.code(&format!(
+            "#block(below: 1.6mm)[#text(size: {name_size})[{name}]]\n"
         )),
-        _ => m.push_str(&format!("#block(below: 1.6mm)[{}]\n", text(&name))),
     }
 }
 
-fn contacts_chapter(m: &mut String, site: &Site, corridor: &Corridor, lang: &str, t: &Strings) {
-    let chain = site.fallback_chain(corridor, lang);
-    m.push_str(&format!(
-        "#heading(level: 1)[{}] {}\n",
-        t.get("contacts-title"),
+fn contacts_chapter(m: &mut Markup<'_>, guide: &Guide<'_>, title: &Text<'_>) {
+    let heading = m.guide_text(title);
+    m.code(&format!(
+        "#heading(level: 1)[{heading}] {}\n",
         label(CONTACTS_CHAPTER)
     ));
-    for c in site.contacts(corridor) {
-        m.push_str("#block(breakable: false, below: 3mm)[\n");
-        m.push_str(&format!(
-            "#text(weight: \"bold\")[{}]",
-            text(&c.name.get(&chain))
-        ));
+    for c in &guide.contacts {
+        let contact = c.contact;
+        let at = |key: &str| Origin::new(&contact.file, Some(contact.line_of(key)));
+        m.code("#block(breakable: false, below: 3mm)[\n");
+        let name = m.guide_text(&c.name);
+        m.code(&format!("#text(weight: \"bold\")[{name}]"));
         if let Some(d) = &c.description {
-            m.push_str(&format!(" #linebreak() {}", text(&d.get(&chain))));
+            let d = m.guide_text(d);
+            m.code(&format!(" #linebreak() {d}"));
         }
-        let mut ways = Vec::new();
-        if let (Some(p), Some(tel)) = (&c.phone, c.tel()) {
-            ways.push(format!(
-                "#link({})[#text(weight: \"bold\", size: 10.5pt)[{}]]",
-                string(&format!("tel:{tel}")),
-                text(p)
+        if let (Some(p), Some(tel)) = (&contact.phone, contact.tel()) {
+            let p = m.text(p, at("phone"));
+            m.code(&format!(
+                " #linebreak() #link({})[#text(weight: \"bold\", size: 10.5pt)[{p}]]",
+                string(&format!("tel:{tel}"))
             ));
         }
-        if let Some(w) = &c.whatsapp {
-            ways.push(format!("WhatsApp {}", text(w)));
+        if let Some(w) = &contact.whatsapp {
+            let w = m.text(w, at("whatsapp"));
+            m.code(&format!(" #linebreak() WhatsApp {w}"));
         }
-        if let Some(h) = &c.telegram {
-            ways.push(format!("Telegram \\@{}", text(h.trim_start_matches('@'))));
+        if let Some(h) = &contact.telegram {
+            let h = m.text(h.trim_start_matches('@'), at("telegram"));
+            m.code(&format!(" #linebreak() Telegram \\@{h}"));
         }
-        if let Some(e) = &c.email {
-            ways.push(text(e));
-        }
-        if let Some(u) = &c.url {
-            ways.push(text(u));
-        }
-        for w in ways {
-            m.push_str(&format!(" #linebreak() {w}"));
+        for (key, value) in [("email", &contact.email), ("url", &contact.url)] {
+            if let Some(v) = value {
+                let v = m.text(v, at(key));
+                m.code(&format!(" #linebreak() {v}"));
+            }
         }
         if let Some(h) = &c.hours {
-            m.push_str(&format!(
-                " #linebreak() {}: {}",
-                t.get("contact-hours"),
-                text(&h.get(&chain))
-            ));
+            let label = m.t(guide, "contact-hours");
+            let h = m.guide_text(h);
+            m.code(&format!(" #linebreak() {label}: {h}"));
         }
         if !c.languages.is_empty() {
-            let names: Vec<String> = c.languages.iter().map(|l| site.language_name(l)).collect();
-            m.push_str(&format!(
-                " #linebreak() {}: {}",
-                t.get("contact-languages"),
-                text(&names.join(", "))
+            let label = m.t(guide, "contact-languages");
+            let names: Vec<String> = c.languages.iter().map(|l| m.guide_text(l)).collect();
+            m.code(&format!(" #linebreak() {label}: {}", names.join(", ")));
+        }
+        if let Some(v) = contact.verified {
+            let text = guide.t_args("contact-verified", &[("date", v.to_string().into())]);
+            let text = m.text(&text, guide.t_origin("contact-verified"));
+            m.code(&format!(
+                " #linebreak() #text(size: 7.5pt, fill: luma(80))[{text}]"
             ));
         }
-        if let Some(v) = c.verified {
-            m.push_str(&format!(
-                " #linebreak() #text(size: 7.5pt, fill: luma(80))[{}]",
-                text(&site.locales.text(
-                    lang,
-                    "contact-verified",
-                    &[("date", v.to_string().into())]
-                ))
-            ));
-        }
-        m.push_str("\n]\n");
+        m.code("\n]\n");
     }
 }
 
-/// Every character of a published guide that no bundled font can draw, as
-/// errors naming the file and line: Typst would drop it silently.
+/// Last page: a card of exactly 85.6 x 54 mm (ID-1, a bank card's size) with
+/// corner cut marks, the emergency numbers at 11 pt and the guide's address.
+fn wallet_card(m: &mut Markup<'_>, guide: &Guide<'_>, url: &str, url_at: Origin<'_>) {
+    let hint = m.t(guide, "wallet-card");
+    m.code(&format!(
+        "#pagebreak()\n#text(size: 8pt)[✂ {hint}]\n#v(7mm)\n"
+    ));
+    m.code("#align(center, box(width: 85.6mm, height: 54mm)[#cutmarks(85.6mm, 54mm)#box(width: 85.6mm, height: 54mm, inset: 3mm, stroke: 0.3pt + luma(140))[\n");
+    let title = m.guide_text(&guide.title);
+    m.code(&format!(
+        "#align(left)[#text(size: 9pt, weight: \"bold\")[{title}]\n#v(0.5mm)\n"
+    ));
+    for c in guide.emergency() {
+        emergency_line(m, c, "11pt", "8pt");
+    }
+    let shown_url = m.text(url, url_at);
+    m.code(&format!("#v(1fr)\n#text(size: 7pt)[{shown_url}]]\n]])\n"));
+}
+
+/// The characters of every PDF guide that no bundled font can draw, as
+/// errors at the file and line each comes from: what [`markup`] would print,
+/// exactly.
 pub fn uncovered(site: &Site) -> Vec<Diagnostic> {
-    let engine = engine();
-    let mut diags = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    // Most characters repeat thousands of times: ask the fonts once each.
-    let mut covered: std::collections::HashMap<char, bool> = std::collections::HashMap::new();
-    let mut scan = |file: &std::path::Path, line: usize, s: &str, diags: &mut Vec<Diagnostic>| {
-        for c in s.chars() {
-            if c.is_whitespace() || c.is_control() {
-                continue;
-            }
-            if *covered.entry(c).or_insert_with(|| engine.covers(c)) {
-                continue;
-            }
-            if seen.insert((file.to_path_buf(), c)) {
-                diags.push(Diagnostic::error(
-                    file,
-                    Some(line),
-                    format!(
-                        "character '{c}' (U+{:04X}) has no glyph in the PDF fonts and would be missing from the printed guide",
-                        c as u32
-                    ),
-                ));
-            }
-        }
-    };
-    let published: std::collections::HashSet<&str> = site
-        .corridors
-        .iter()
-        .flat_map(|c| c.chapters.iter().map(|ch| ch.slug.as_str()))
-        .collect();
-    for page in site
-        .pages
-        .iter()
-        .filter(|p| published.contains(p.slug.as_str()))
-    {
-        scan(&page.file, page.line_of("title"), &page.title, &mut diags);
-        if let Some(s) = &page.summary {
-            scan(&page.file, page.line_of("summary"), s, &mut diags);
-        }
-        for (i, line) in page.body.lines().enumerate() {
-            scan(&page.file, page.body_line + i, line, &mut diags);
-        }
+    let mut coverage = Coverage::default();
+    for guide in crate::guide::all(site) {
+        let mut scan = |text: &str, at: Origin<'_>| coverage.scan(text, at);
+        // An address too long for the QR code is check's to report.
+        let _ = markup(&guide, &site.config.base_url, &mut scan);
     }
-    for file in site.contact_files() {
-        for c in &file.contacts {
-            for (key, l) in c.localized_fields() {
-                for s in l.texts.values().chain(l.any_language.iter()) {
-                    scan(&c.file, c.line_of(key), s, &mut diags);
-                }
-            }
-        }
+    coverage.diagnostics
+}
+
+/// `lang: "uz"` for Typst's `text`: Typst takes the ISO 639 language alone
+/// and the region apart, so `uz-Cyrl` is `uz` and `pt-BR` is `pt` in `BR`
+/// (check makes sure the language has 2 or 3 letters).
+fn text_lang(code: &str) -> String {
+    match code.parse::<unic_langid::LanguageIdentifier>() {
+        Ok(id) => match id.region {
+            Some(region) => format!(
+                "lang: {}, region: {}",
+                string(id.language.as_str()),
+                string(region.as_str())
+            ),
+            None => format!("lang: {}", string(id.language.as_str())),
+        },
+        Err(_) => format!("lang: {}", string(code)),
     }
-    for corridor in &site.corridors {
-        let line = corridor.key_lines.get("title").copied().unwrap_or(1);
-        for s in corridor.title.texts.values() {
-            scan(&corridor.file, line, s, &mut diags);
-        }
-    }
-    diags
 }

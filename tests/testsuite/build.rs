@@ -157,10 +157,14 @@ fn every_internal_link_resolves_to_a_file() {
 fn pages_load_nothing_from_other_hosts() {
     let site = fixture("basic");
     site.build().assert_code(0);
+    let mut images = 0;
     for f in tree(&site.out()).iter().filter(|f| f.ends_with(".html")) {
         let html = site.read_out(f);
         for src in attr_values(&html, "src") {
-            assert!(!src.contains("//"), "{f} loads {src}");
+            assert!(!src.contains("//") && !src.contains(':'), "{f} loads {src}");
+            let file = site.out().join(f).parent().unwrap().join(src);
+            assert!(file.is_file(), "{f}: {src} is not a file of the site");
+            images += 1;
         }
         assert!(!html.contains("<script"), "{f} has a script");
         for (i, _) in html.match_indices("<link ") {
@@ -170,6 +174,8 @@ fn pages_load_nothing_from_other_hosts() {
             }
         }
     }
+    // The fixture's map, on the en intro page and in en print.html.
+    assert!(images >= 2, "only {images} images were checked");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod example;
 mod pdf;
+mod reliability;
 mod safety;
 mod serve;
 mod support;

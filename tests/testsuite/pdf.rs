@@ -243,23 +243,3 @@ fn example_site_pdfs_carry_every_script() {
         assert!(print.contains(title) && et.contains(title), "{title}");
     }
 }
-
-#[test]
-fn a_pdf_that_cannot_be_made_fails_the_build_naming_corridor_and_language() {
-    let site = built();
-    let before = std::fs::read(site.out().join("en/kg-fi/kg-fi-en.pdf")).unwrap();
-    let long = format!("https://example.org/{}/", "a".repeat(3000));
-    let run = site.run(&["build", "--base-url", &long]);
-    run.assert_code(1);
-    assert!(
-        run.stderr.contains(
-            "content/kg-fi/corridor.yaml: error: cannot typeset the PDF of kg-fi in 'en'"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(
-        std::fs::read(site.out().join("en/kg-fi/kg-fi-en.pdf")).unwrap(),
-        before
-    );
-}

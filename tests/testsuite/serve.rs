@@ -83,7 +83,7 @@ fn get(port: u16, path: &str) -> Response {
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -161,7 +161,8 @@ fn a_save_shows_up_and_open_pages_are_told_to_reload() {
         .unwrap();
     write!(
         events,
-        "GET /__pocketguide/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /__pocketguide/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+        server.port
     )
     .unwrap();
     let mut buf = [0u8; 512];

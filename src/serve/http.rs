@@ -1,0 +1,387 @@
+//! The preview's HTTP side, on std::net: GET and HEAD only, for the loopback
+//! address it listens on only, with every resource a client can hold
+//! bounded (connections, request size, time to send a request), so no web
+//! page an editor visits and no stuck client can take the preview down.
+
+use super::Shared;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// Open connections at once (event streams of open tabs included).
+pub const MAX_CONNECTIONS: usize = 64;
+/// A request line and headers: far more than a browser sends.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// Time a client has to send its request, all of it.
+const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub const EVENTS: &str = "/__pocketguide/events";
+const RELOAD_SCRIPT: &str = "<script>new EventSource(\"/__pocketguide/events\").onmessage=function(){location.reload()}</script>";
+
+/// Accepts connections on a thread of its own, one thread per connection
+/// up to [`MAX_CONNECTIONS`]; beyond that, a short 503.
+pub fn listen(listener: TcpListener, shared: Arc<Shared>) {
+    let port = listener.local_addr().map_or(0, |a| a.port());
+    let active = Arc::new(AtomicUsize::new(0));
+    std::thread::Builder::new()
+        .name("serve-accept".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    active.fetch_sub(1, Ordering::SeqCst);
+                    refuse(stream, "503 Service Unavailable", "too many connections");
+                    continue;
+                }
+                let (shared, active) = (Arc::clone(&shared), Arc::clone(&active));
+                let spawned =
+                    std::thread::Builder::new()
+                        .name("serve-conn".into())
+                        .spawn(move || {
+                            handle(stream, &shared, port);
+                            active.fetch_sub(1, Ordering::SeqCst);
+                        });
+                if spawned.is_err() {
+                    // The system is out of threads; the count stays right.
+                    // (The stream was moved into the closure and dropped.)
+                }
+            }
+        })
+        .expect("a thread to accept connections");
+}
+
+fn refuse(mut stream: TcpStream, status: &str, text: &str) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    respond(
+        &mut stream,
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes(),
+        false,
+        &[],
+    );
+}
+
+struct Request {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// Reads the request head within [`MAX_HEAD`] bytes and [`HEAD_DEADLINE`];
+/// the status to answer with otherwise.
+fn read_head(stream: &mut TcpStream) -> Result<Request, &'static str> {
+    let deadline = Instant::now() + HEAD_DEADLINE;
+    let mut head = Vec::with_capacity(1024);
+    let mut buf = [0u8; 2048];
+    let end = loop {
+        if let Some(end) = find_end(&head) {
+            break end;
+        }
+        if head.len() > MAX_HEAD {
+            return Err("431 Request Header Fields Too Large");
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err("408 Request Timeout");
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Err("400 Bad Request"),
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err("408 Request Timeout"),
+        }
+    };
+    let text = std::str::from_utf8(&head[..end]).map_err(|_| "400 Bad Request")?;
+    let mut lines = text.lines();
+    let mut first = lines.next().unwrap_or("").split(' ');
+    let (method, target) = (first.next().unwrap_or(""), first.next().unwrap_or(""));
+    let host = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim().to_ascii_lowercase());
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        host,
+    })
+}
+
+fn find_end(head: &[u8]) -> Option<usize> {
+    head.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| head.windows(2).position(|w| w == b"\n\n"))
+}
+
+fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let request = match read_head(&mut stream) {
+        Ok(r) => r,
+        Err(status) => return refuse(stream, status, status),
+    };
+    // A page on another site can make the browser ask for evil.example:1111
+    // and have DNS answer 127.0.0.1 (DNS rebinding): only requests that name
+    // this address are answered.
+    let allowed = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+    if !request.host.as_ref().is_some_and(|h| allowed.contains(h)) {
+        return refuse(
+            stream,
+            "403 Forbidden",
+            &format!("pocketguide serve answers only requests for http://127.0.0.1:{port}/"),
+        );
+    }
+    let head = request.method == "HEAD";
+    if request.method != "GET" && !head {
+        return refuse(stream, "405 Method Not Allowed", "GET only");
+    }
+    let (path, query) = match request.target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (request.target.as_str(), None),
+    };
+    let path = path.split('#').next().unwrap_or("");
+    if path == EVENTS {
+        return events(stream, shared);
+    }
+    let errors = shared.errors.read().unwrap().clone();
+    match resolve(&shared.out, path) {
+        Some(Found::Folder) => {
+            // `/en/x` would load, but its relative links would point one
+            // folder too high: send the browser to `/en/x/`.
+            let location = match query {
+                Some(q) => format!("{path}/?{q}"),
+                None => format!("{path}/"),
+            };
+            respond(
+                &mut stream,
+                "301 Moved Permanently",
+                "text/plain; charset=utf-8",
+                b"moved",
+                head,
+                &[("Location", &location)],
+            );
+        }
+        Some(Found::File(file)) => {
+            let Ok(bytes) = std::fs::read(&file) else {
+                return respond(
+                    &mut stream,
+                    "404 Not Found",
+                    "text/plain",
+                    b"not found",
+                    head,
+                    &[],
+                );
+            };
+            let kind = content_type(&file);
+            if kind.starts_with("text/html") {
+                let html = inject(&String::from_utf8_lossy(&bytes), errors.as_deref());
+                respond(&mut stream, "200 OK", kind, html.as_bytes(), head, &[]);
+            } else {
+                respond(&mut stream, "200 OK", kind, &bytes, head, &[]);
+            }
+        }
+        None => {
+            let page = match (&errors, std::fs::read_to_string(shared.out.join("404.html"))) {
+                (Some(panel), _) => inject(
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pocketguide: errors</title></head><body></body></html>",
+                    Some(panel),
+                ),
+                (None, Ok(page)) => inject(&page, None),
+                (None, Err(_)) => inject("<!doctype html><html><body><h1>404</h1></body></html>", None),
+            };
+            respond(
+                &mut stream,
+                "404 Not Found",
+                "text/html; charset=utf-8",
+                page.as_bytes(),
+                head,
+                &[],
+            );
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    File(PathBuf),
+    /// A folder asked for without its trailing `/`.
+    Folder,
+}
+
+/// The file for a URL path, or `None`: percent-decoded, `..` refused, and
+/// the final file (symlinks resolved) must lie inside the output folder.
+fn resolve(root: &Path, url_path: &str) -> Option<Found> {
+    let decoded = percent_encoding::percent_decode_str(url_path)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains(['\0', '\\']) || !decoded.starts_with('/') {
+        return None;
+    }
+    let mut path = root.to_path_buf();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains(':') => return None,
+            s => path.push(s),
+        }
+    }
+    let root = root.canonicalize().ok()?;
+    if path.is_dir() {
+        if !decoded.ends_with('/') {
+            let real = path.canonicalize().ok()?;
+            return real.starts_with(&root).then_some(Found::Folder);
+        }
+        path.push("index.html");
+    }
+    let real = path.canonicalize().ok()?;
+    (real.starts_with(&root) && real.is_file()).then_some(Found::File(real))
+}
+
+pub fn inject(html: &str, errors: Option<&str>) -> String {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let (before_body, rest) = match html.find("<body>") {
+        Some(i) => html.split_at(i + "<body>".len()),
+        None => ("", html),
+    };
+    out.push_str(before_body);
+    if let Some(panel) = errors {
+        out.push_str(panel);
+    }
+    match rest.rfind("</body>") {
+        Some(i) => {
+            out.push_str(&rest[..i]);
+            out.push_str(RELOAD_SCRIPT);
+            out.push_str(&rest[i..]);
+        }
+        None => {
+            out.push_str(rest);
+            out.push_str(RELOAD_SCRIPT);
+        }
+    }
+    out
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "pdf" => "application/pdf",
+        "vcf" => "text/vcard; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "epub" => "application/epub+zip",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    kind: &str,
+    body: &[u8],
+    head: bool,
+    headers: &[(&str, &str)],
+) {
+    let mut header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        header.push_str(&format!("{name}: {value}\r\n"));
+    }
+    header.push_str("\r\n");
+    let _ = stream.write_all(header.as_bytes());
+    if !head {
+        let _ = stream.write_all(body);
+    }
+    let _ = stream.flush();
+}
+
+/// A Server-Sent Events stream: one `reload` event after each complete
+/// build; a comment every 15 s notices closed tabs.
+fn events(mut stream: TcpStream, shared: &Shared) {
+    let (tx, rx) = mpsc::channel();
+    shared.clients.lock().unwrap().push(tx);
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    loop {
+        let message: &[u8] = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(()) => b"data: reload\n\n",
+            Err(mpsc::RecvTimeoutError::Timeout) => b": ping\n\n",
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if stream
+            .write_all(message)
+            .and_then(|_| stream.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_refuses_traversal() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("out");
+        std::fs::create_dir_all(root.join("en")).unwrap();
+        std::fs::write(root.join("en/index.html"), "x").unwrap();
+        std::fs::write(tmp.path().join("secret.txt"), "s").unwrap();
+        assert!(matches!(resolve(&root, "/en/"), Some(Found::File(_))));
+        assert_eq!(resolve(&root, "/en"), Some(Found::Folder));
+        assert!(matches!(
+            resolve(&root, "/en/index.html"),
+            Some(Found::File(_))
+        ));
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/en/..%2f..%2fsecret.txt",
+            "/en%2f..%2f..%2fsecret.txt",
+            "/..\\secret.txt",
+            "secret.txt",
+            "/C:/x",
+        ] {
+            assert!(resolve(&root, bad).is_none(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("link.txt"))
+                .unwrap();
+            assert!(resolve(&root, "/link.txt").is_none());
+            std::os::unix::fs::symlink(tmp.path(), root.join("up")).unwrap();
+            assert!(resolve(&root, "/up").is_none());
+        }
+    }
+
+    #[test]
+    fn inject_adds_script_and_panel() {
+        let html = inject("<html><body><p>x</p></body></html>", Some("<div>E</div>"));
+        assert_eq!(
+            html,
+            format!("<html><body><div>E</div><p>x</p>{RELOAD_SCRIPT}</body></html>")
+        );
+    }
+
+    #[test]
+    fn heads_end_at_a_blank_line() {
+        assert_eq!(find_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), Some(23));
+        assert_eq!(find_end(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
+    }
+}
