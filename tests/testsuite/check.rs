@@ -173,3 +173,25 @@ fn file_and_chapter_names_must_be_address_safe() {
         run.stderr
     );
 }
+
+#[test]
+fn staleness_is_measured_from_source_date_epoch_when_set() {
+    let site = fixture("basic");
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &yaml.replace("stale_after_days: 36500", "stale_after_days: 30"),
+    );
+    // The fixture's contacts were verified on 2026-01-01.
+    let jan_15 = "1768435200";
+    let mar_01 = "1772323200";
+    let early = site.run_with(&["check"], &[("SOURCE_DATE_EPOCH", jan_15)]);
+    assert!(!early.stderr.contains("days ago"), "{}", early.stderr);
+    let late = site.run_with(&["check"], &[("SOURCE_DATE_EPOCH", mar_01)]);
+    assert!(
+        late.stderr
+            .contains("was last verified on 2026-01-01, 59 days ago"),
+        "{}",
+        late.stderr
+    );
+}

@@ -8,9 +8,18 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The example's contacts were read from their sources on 2026-11-23; as
+/// the calendar moves on, `check` rightly calls them stale. This test is
+/// about the content as written, so "today" is pinned the day after.
+const DAY_AFTER_VERIFIED: &str = "1795478400";
+
 #[test]
 fn example_site_checks_clean() {
-    let run = run_in(root(), &["check", "--strict"]);
+    let run = run_in_with(
+        root(),
+        &["check", "--strict"],
+        &[("SOURCE_DATE_EPOCH", DAY_AFTER_VERIFIED)],
+    );
     run.assert_code(0);
     assert!(run.stdout.contains("no problems found"), "{}", run.stderr);
 }

@@ -56,6 +56,10 @@ impl Site {
         run_in(&self.root, args)
     }
 
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        run_in_with(&self.root, args, env)
+    }
+
     pub fn build(&self) -> Run {
         self.run(&["build", "--out", "public"])
     }
@@ -81,10 +85,15 @@ impl Site {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_with(dir, args, &[])
+}
+
+pub fn run_in_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_pocketguide"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     Run {
