@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod example;
 mod pdf;
+mod properties;
 mod reliability;
 mod safety;
 mod serve;
