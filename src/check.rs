@@ -165,6 +165,13 @@ fn check_corridor(
         ));
     }
     check_localized_keys(&corridor.title, &site.config, file, line("title"), d);
+    if corridor.updated.is_none() {
+        d.push(Diagnostic::error(
+            file,
+            None,
+            "no `updated` date (e.g. `updated: 2026-11-01`): readers need to know how current the guide is, and the archival PDF and the EPUB must carry it",
+        ));
+    }
 
     let mut seen = HashSet::new();
     for chapter in &corridor.chapters {

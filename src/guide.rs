@@ -202,6 +202,22 @@ impl<'a> Guide<'a> {
         }
     }
 
+    /// "Confirmed by phone on …" or "From ti.ee, read on …": how far a
+    /// reader can trust the contact, in their language.
+    pub fn verified_text(&self, c: &Contact) -> Option<String> {
+        let date = c.verified?.to_string();
+        Some(match c.verified_how {
+            VerifiedHow::Call => self.t_args("contact-verified-call", &[("date", date.into())]),
+            VerifiedHow::Source => {
+                let source = c.source.as_deref().map_or_else(String::new, source_name);
+                self.t_args(
+                    "contact-verified-source",
+                    &[("source", source.into()), ("date", date.into())],
+                )
+            }
+        })
+    }
+
     /// `base_url` + `<lang>/<corridor>/`: the guide's web address.
     pub fn url(&self, base_url: &str) -> String {
         format!("{base_url}{}/{}/", self.lang, self.corridor.slug)
@@ -267,5 +283,33 @@ fn localized<'a>(
             lang: None,
             origin,
         },
+    }
+}
+
+/// A source as a reader recognises it: a web address by its host
+/// (`https://www.ti.ee/en/...` is `ti.ee`), anything else as written.
+pub fn source_name(source: &str) -> String {
+    match url::Url::parse(source.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u
+            .host_str()
+            .map(|h| h.trim_start_matches("www.").to_string())
+            .unwrap_or_else(|| source.to_string()),
+        _ => source.trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sources_read_as_their_host() {
+        assert_eq!(super::source_name("https://www.ti.ee/en/x?y"), "ti.ee");
+        assert_eq!(
+            super::source_name("https://refugeecouncil.ee/en/services-card/704"),
+            "refugeecouncil.ee"
+        );
+        assert_eq!(
+            super::source_name("seed 002 (2019 report)"),
+            "seed 002 (2019 report)"
+        );
     }
 }

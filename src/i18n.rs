@@ -255,7 +255,8 @@ mod tests {
             "notice-fallback",
             "notice-outdated",
             "read-source",
-            "contact-verified",
+            "contact-verified-call",
+            "contact-verified-source",
             "chapters-untranslated",
             "contacts-title",
         ] {

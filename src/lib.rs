@@ -71,6 +71,7 @@ pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)
     if let Some(site) = &loaded.site {
         diagnostics.extend(check::check(site, today()));
         diagnostics.extend(render::pdf::uncovered(site));
+        diagnostics.extend(render::message::too_long(site, &site.config.base_url));
     }
     diagnostic::sort(&mut diagnostics);
     Ok((loaded.site, diagnostics))
@@ -99,7 +100,7 @@ pub fn check_site(site_dir: &Path) -> Result<Vec<Diagnostic>, Error> {
             pdf: true,
             progress: None,
         };
-        match render::render_html(&site, &opts) {
+        match render::render_html(&site, &opts, &Default::default()) {
             Ok(output) => diagnostics.extend(output.warnings),
             Err(errors) => diagnostics.extend(errors),
         }

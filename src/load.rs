@@ -339,6 +339,8 @@ struct ContactYaml {
     id: String,
     name: Localized,
     #[serde(default)]
+    short_name: Option<Localized>,
+    #[serde(default)]
     description: Option<Localized>,
     country: String,
     #[serde(default, deserialize_with = "string_or_number")]
@@ -359,6 +361,8 @@ struct ContactYaml {
     emergency: bool,
     #[serde(default)]
     verified: Option<NaiveDate>,
+    #[serde(default)]
+    verified_how: VerifiedHow,
     #[serde(default)]
     source: Option<String>,
 }
@@ -410,6 +414,7 @@ fn load_contacts(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Contac
         file.contacts.push(Contact {
             id: c.id,
             name: c.name,
+            short_name: c.short_name,
             description: c.description,
             country: c.country,
             phone: c.phone,
@@ -421,6 +426,7 @@ fn load_contacts(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Contac
             languages: c.languages,
             emergency: c.emergency,
             verified: c.verified,
+            verified_how: c.verified_how,
             source: c.source,
             file: rel.to_path_buf(),
             line: start,

@@ -346,25 +346,35 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 pub enum Mode {
     /// A chapter page at `<lang>/<corridor>/<slug>/index.html`.
     Chapter,
-    /// One section of `print.html`: links stay within the page, headings sit
-    /// one level lower, ids carry the chapter's slug.
+    /// One section of `print.html` and of the one-file guide: links stay
+    /// within the page, headings sit one level lower, ids carry the
+    /// chapter's slug.
     Print,
+    /// One chapter file of the EPUB, `ch-<slug>.xhtml`, beside the others.
+    Epub,
 }
 
 impl Mode {
-    /// From the page to the output root.
+    /// From the page to the output root (for the EPUB: to its folder).
     fn root(self) -> &'static str {
         match self {
             Mode::Chapter => "../../../",
             Mode::Print => "../../",
+            Mode::Epub => "",
         }
     }
 }
 
+/// The page as safe HTML.
 pub fn render(page: &Page, mode: Mode) -> String {
+    sanitized(page, mode).to_string()
+}
+
+/// The page as a sanitised tree, for writers of other markup (XHTML).
+pub fn sanitized(page: &Page, mode: Mode) -> ammonia::Document {
     let prefix = match mode {
         Mode::Chapter => String::new(),
-        Mode::Print => format!("{}-", page.slug),
+        Mode::Print | Mode::Epub => format!("{}-", page.slug),
     };
     let mut footnotes: HashMap<String, usize> = HashMap::new();
     let mut number = |label: &str| {
@@ -372,10 +382,27 @@ pub fn render(page: &Page, mode: Mode) -> String {
         *footnotes.entry(label.to_string()).or_insert(next)
     };
     let mut images = page.images.iter();
-    // Inside an image that is left out: its description stays as text.
+    // Inside an image or link that is left out: its text stays.
     let mut dropped_image = false;
+    let mut dropped_link = false;
     let events = page.events.iter().cloned().filter_map(|event| {
         Some(match event {
+            Event::Start(Tag::Link { dest_url, .. })
+                if mode == Mode::Epub && !resolves_in_epub(&dest_url) =>
+            {
+                dropped_link = true;
+                return None;
+            }
+            Event::End(TagEnd::Link) if dropped_link => {
+                dropped_link = false;
+                return None;
+            }
+            // An e-book's XHTML must follow every element's content model,
+            // which raw HTML breaks in endless ways (`<ul><p>`, `<details>`
+            // with no `<summary>`): in the EPUB it is its text alone.
+            Event::Html(h) | Event::InlineHtml(h) if mode == Mode::Epub => {
+                Event::Html(text_only().clean(&h).to_string().into())
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -413,13 +440,13 @@ pub fn render(page: &Page, mode: Mode) -> String {
                 id,
                 classes,
                 attrs,
-            }) if mode == Mode::Print => Event::Start(Tag::Heading {
+            }) if mode != Mode::Chapter => Event::Start(Tag::Heading {
                 level: lower(level),
                 id,
                 classes,
                 attrs,
             }),
-            Event::End(TagEnd::Heading(level)) if mode == Mode::Print => {
+            Event::End(TagEnd::Heading(level)) if mode != Mode::Chapter => {
                 Event::End(TagEnd::Heading(lower(level)))
             }
             Event::FootnoteReference(label) => {
@@ -442,7 +469,7 @@ pub fn render(page: &Page, mode: Mode) -> String {
     });
     let mut out = String::with_capacity(page.body.len() * 3 / 2);
     html::push_html(&mut out, events);
-    sanitizer().clean(&out).to_string()
+    sanitizer().clean(&out)
 }
 
 fn lower(level: HeadingLevel) -> HeadingLevel {
@@ -464,7 +491,25 @@ fn rewrite_link(dest: CowStr<'static>, mode: Mode) -> CowStr<'static> {
         (Mode::Chapter, None) => format!("../{slug}/index.html").into(),
         (Mode::Chapter, Some(f)) => format!("../{slug}/index.html#{f}").into(),
         (Mode::Print, _) => format!("#ch-{slug}").into(),
+        (Mode::Epub, _) => format!("ch-{slug}.xhtml").into(),
     }
+}
+
+/// Whether a link of a page leads somewhere inside an EPUB or is a web,
+/// mail or phone address: a link to anything else (a fragment or file that
+/// the e-book does not hold) would be broken there, so its text stays
+/// without it.
+fn resolves_in_epub(dest: &str) -> bool {
+    chapter_link_target(dest).is_some()
+        || ["https://", "http://", "mailto:", "tel:"]
+            .iter()
+            .any(|p| dest.to_ascii_lowercase().starts_with(p))
+}
+
+/// No element at all: raw HTML's text, escaped.
+fn text_only() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(ammonia::Builder::empty)
 }
 
 /// Built once: the allow-list of what Markdown and harmless inline HTML may

@@ -148,6 +148,8 @@ pub struct ContactFile {
 pub struct Contact {
     pub id: String,
     pub name: Localized,
+    /// A label of a word or two for the emergency SMS.
+    pub short_name: Option<Localized>,
     pub description: Option<Localized>,
     pub country: String,
     pub phone: Option<String>,
@@ -159,10 +161,23 @@ pub struct Contact {
     pub languages: Vec<String>,
     pub emergency: bool,
     pub verified: Option<NaiveDate>,
+    pub verified_how: VerifiedHow,
     pub source: Option<String>,
     pub file: PathBuf,
     pub line: usize,
     pub key_lines: BTreeMap<String, usize>,
+}
+
+/// How a contact's data was last confirmed: a reader should trust a number
+/// someone phoned more than one read off a web page, and be told which.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifiedHow {
+    /// Someone phoned it and it answered as described.
+    Call,
+    /// Read from `source`.
+    #[default]
+    Source,
 }
 
 impl Contact {
@@ -174,6 +189,7 @@ impl Contact {
     pub fn localized_fields(&self) -> impl Iterator<Item = (&'static str, &Localized)> {
         [
             ("name", Some(&self.name)),
+            ("short_name", self.short_name.as_ref()),
             ("description", self.description.as_ref()),
             ("hours", self.hours.as_ref()),
         ]

@@ -93,7 +93,7 @@ impl Theme {
         }
 
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.autoescape_on(vec![".html", ".xml", ".xhtml", ".opf"]);
         tera.set_escape_fn(escape_html);
         if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t))) {
             let file = template_files

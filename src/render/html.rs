@@ -1,31 +1,63 @@
 //! HTML pages through the theme's Tera templates. Contexts are plain data
-//! built here; templates only lay them out. Every link is relative, so the
-//! output works under any sub-path and straight from the file system.
+//! built here from each [`Guide`]; templates only lay them out. What every
+//! page of a guide shows (its contacts, its chapter list, the interface
+//! strings) is serialised once per guide, not once per page. Every link is
+//! relative, so the output works under any sub-path and straight from the
+//! file system.
 
-use super::{sitemap, Job, RenderOptions};
+use super::{sitemap, Job, Made, RenderOptions, FORMATS};
 use crate::diagnostic::Diagnostic;
+use crate::guide::{Body, ContactView, Guide, Notice};
 use crate::markdown::{self, Mode};
 use crate::model::*;
-use fluent_bundle::FluentValue;
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use tera::Context;
+use tera::{Context, Value};
 
 /// `<lang>/<corridor>/<corridor>-<lang>.pdf`
 pub fn pdf_path(corridor: &Corridor, lang: &str) -> String {
     format!("{lang}/{}/{}-{lang}.pdf", corridor.slug, corridor.slug)
 }
 
-/// What every page render shares: rendered Markdown and interface strings,
-/// each computed once.
-pub(crate) struct Shared<'a> {
-    site: &'a Site,
-    opts: &'a RenderOptions,
+/// `<lang>/<corridor>/<corridor>-<lang>-booklet-a4.pdf`
+pub fn booklet_path(corridor: &Corridor, lang: &str) -> String {
+    format!(
+        "{lang}/{}/{}-{lang}-booklet-a4.pdf",
+        corridor.slug, corridor.slug
+    )
+}
+
+/// From a guide's home page or print.html to the output root.
+const GUIDE_ROOT: &str = "../../";
+/// From a chapter page to the output root.
+const CHAPTER_ROOT: &str = "../../../";
+
+/// What every render shares: the guides, rendered Markdown and interface
+/// strings, each computed once.
+pub struct Shared<'a> {
+    pub site: &'a Site,
+    pub opts: &'a RenderOptions,
+    /// Every guide: each corridor in each language it publishes.
+    pub guides: Vec<Guide<'a>>,
     /// Per page (by arena index): chapter-mode and print-mode HTML.
     page_html: Vec<(String, String)>,
-    strings: HashMap<&'a str, HashMap<String, String>>,
+    /// Per language: the interface strings as templates see them.
+    strings: HashMap<&'a str, Value>,
+    /// Per guide: what each of its pages shows, serialised once.
+    views: Vec<GuideView>,
+}
+
+struct GuideView {
+    emergency: Value,
+    contacts: Value,
+    /// The chapter list with links from the guide's folder, and from a
+    /// chapter page.
+    chapters: Value,
+    chapters_from_page: Vec<Value>,
+    untranslated: usize,
 }
 
 #[derive(Serialize)]
@@ -37,12 +69,11 @@ struct Link {
 }
 
 #[derive(Serialize)]
-struct ContactView {
+pub struct ContactContext {
     id: String,
     name: String,
     name_lang: Option<String>,
     description: Option<String>,
-    country: String,
     phone: Option<String>,
     tel: Option<String>,
     email: Option<String>,
@@ -53,7 +84,6 @@ struct ContactView {
     whatsapp_url: Option<String>,
     hours: Option<String>,
     languages: Vec<String>,
-    verified: Option<String>,
     verified_text: Option<String>,
     emergency: bool,
 }
@@ -66,19 +96,27 @@ struct ChapterItem {
     url: String,
     /// The language the text is in, when it is not the reader's.
     lang: Option<String>,
-    status: &'static str,
+    status: Option<&'static str>,
 }
 
 #[derive(Serialize)]
-struct ChapterView {
-    slug: String,
-    title: String,
-    /// The language of the text (differs from the page's on fallback).
-    lang: String,
-    html: String,
-    notice: Option<String>,
-    source_url: Option<String>,
-    source_link_text: Option<String>,
+pub struct ChapterContext {
+    pub slug: String,
+    pub title: String,
+    /// The language of the text (differs from the reader's on fallback).
+    pub lang: String,
+    pub html: String,
+    pub notice: Option<String>,
+    pub source_url: Option<String>,
+    pub source_link_text: Option<String>,
+    pub contacts: bool,
+}
+
+#[derive(Serialize)]
+struct Download {
+    url: String,
+    label: String,
+    size: Option<String>,
 }
 
 impl<'a> Shared<'a> {
@@ -97,103 +135,143 @@ impl<'a> Shared<'a> {
             .config
             .languages
             .iter()
-            .map(|l| (l.code.as_str(), site.locales.table(&l.code)))
+            .map(|l| {
+                let table = site.locales.table(&l.code);
+                (l.code.as_str(), tera::to_value(table).expect("strings"))
+            })
             .collect();
-        Shared {
+        let guides = crate::guide::all(site);
+        let mut shared = Shared {
             site,
             opts,
+            guides,
             page_html,
             strings,
+            views: Vec::new(),
+        };
+        shared.views = shared.guides.par_iter().map(|g| shared.view(g)).collect();
+        shared
+    }
+
+    fn view(&self, guide: &Guide) -> GuideView {
+        let contacts: Vec<ContactContext> = guide
+            .contacts
+            .iter()
+            .map(|c| contact_context(guide, c))
+            .collect();
+        let emergency: Vec<&ContactContext> =
+            guide.emergency.iter().map(|&i| &contacts[i]).collect();
+        let items = |root: &str| -> Vec<ChapterItem> {
+            guide
+                .chapters
+                .iter()
+                .map(|ch| {
+                    let title = guide.chapter_title(ch);
+                    ChapterItem {
+                        slug: ch.slug.to_string(),
+                        title: title.text,
+                        summary: match &ch.body {
+                            Body::Page { page, .. } => page.summary.clone(),
+                            Body::Contacts => None,
+                        },
+                        url: format!(
+                            "{root}{}/{}/{}/index.html",
+                            guide.lang, guide.corridor.slug, ch.slug
+                        ),
+                        lang: title.lang.map(str::to_string),
+                        status: ch.status.map(|s| s.as_str()),
+                    }
+                })
+                .collect()
+        };
+        let from_page = items(CHAPTER_ROOT)
+            .into_iter()
+            .map(|i| tera::to_value(i).expect("item"))
+            .collect();
+        GuideView {
+            emergency: tera::to_value(emergency).expect("contacts"),
+            contacts: tera::to_value(&contacts).expect("contacts"),
+            chapters: tera::to_value(items(GUIDE_ROOT)).expect("items"),
+            chapters_from_page: from_page,
+            untranslated: guide
+                .chapters
+                .iter()
+                .filter(|c| c.status == Some(crate::translations::Status::Missing))
+                .count(),
         }
     }
 
-    fn page_index(&self, page: &Page) -> usize {
-        self.site.index[&(page.scope.clone(), page.lang.clone(), page.slug.clone())]
-    }
-
-    fn t(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-        self.site.locales.text(lang, key, args)
-    }
-
-    pub fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
-        let corridor = |ci: &usize| &self.site.corridors[*ci];
-        match job {
+    pub(crate) fn render_job(&self, job: &Job) -> Result<Made, Diagnostic> {
+        match *job {
             Job::Chooser => self.chooser(),
             Job::NotFound => self.not_found(),
-            Job::LanguageIndex(lang) => self.language_index(lang),
-            Job::CorridorHome(ci, lang) => self.corridor_home(corridor(ci), lang),
-            Job::Chapter(ci, lang, slug) => self.chapter(corridor(ci), lang, slug),
-            Job::Print(ci, lang) => self.print(corridor(ci), lang),
-            Job::VCard(ci, lang) => Ok((
-                format!("{lang}/{}/contacts.vcf", corridor(ci).slug),
-                super::vcard::render(self.site, corridor(ci), lang).into_bytes(),
-            )),
+            Job::LanguageIndex(li) => self.language_index(&self.site.config.languages[li].code),
+            Job::Chapter(gi, ci) => self.chapter(gi, ci),
+            Job::Print(gi) => self.print(gi),
+            Job::Format(gi, fi) => {
+                let guide = &self.guides[gi];
+                let format = &FORMATS[fi];
+                let path = format!("{}{}", super::guide_dir(guide), (format.name)(guide));
+                Ok(Made::file(path, (format.render)(self, gi)?))
+            }
         }
     }
 
     /// Context every page has: language, strings, relative root, titles.
-    fn base(&self, lang: &str, root: &str, path: &str) -> Context {
+    pub fn base(&self, lang: &str, root: &str, path: &str) -> Context {
         let mut c = Context::new();
         c.insert("lang", lang);
-        c.insert("lang_name", &self.site.language_name(lang));
         c.insert("root", root);
-        c.insert("t", &self.strings.get(lang).cloned().unwrap_or_default());
+        if let Some(t) = self.strings.get(lang) {
+            c.insert("t", t);
+        }
         let chain = [lang, self.site.config.default_language.as_str()];
         c.insert("site_title", &self.site.config.title.get(&chain));
         c.insert("canonical", &sitemap::absolute(&self.opts.base_url, path));
         c
     }
 
-    fn finish(
+    /// Renders `template`, reporting a template error at the theme file.
+    pub fn render_template(
         &self,
         template: &str,
-        path: String,
+        path: &str,
         ctx: &Context,
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
-        match self.site.theme.tera.render(template, ctx) {
-            Ok(html) => Ok((path, html.into_bytes())),
-            Err(e) => {
-                let file = self
-                    .site
-                    .theme
-                    .template_files
-                    .get(template)
-                    .cloned()
-                    .unwrap_or_else(|| {
-                        PathBuf::from(format!("themes/default/templates/{template} (built-in)"))
-                    });
-                Err(Diagnostic::error(
-                    file,
-                    None,
-                    format!("cannot render {path}: {}", crate::theme::error_chain(&e)),
-                ))
-            }
-        }
+    ) -> Result<String, Diagnostic> {
+        self.site.theme.tera.render(template, ctx).map_err(|e| {
+            let file = self
+                .site
+                .theme
+                .template_files
+                .get(template)
+                .cloned()
+                .unwrap_or_else(|| {
+                    PathBuf::from(format!("themes/default/templates/{template} (built-in)"))
+                });
+            Diagnostic::error(
+                file,
+                None,
+                format!("cannot render {path}: {}", crate::theme::error_chain(&e)),
+            )
+        })
     }
 
-    fn chooser(&self) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn finish(&self, template: &str, path: String, ctx: &Context) -> Result<Made, Diagnostic> {
+        let html = self.render_template(template, &path, ctx)?;
+        Ok(Made::file(path, html.into_bytes()))
+    }
+
+    fn chooser(&self) -> Result<Made, Diagnostic> {
         let default = self.site.config.default_language.as_str();
         let mut ctx = self.base(default, "", "index.html");
-        let langs: Vec<Link> = self
-            .site
-            .config
-            .languages
-            .iter()
-            .map(|l| Link {
-                code: l.code.clone(),
-                name: l.name.clone(),
-                url: format!("{}/index.html", l.code),
-                current: false,
-            })
-            .collect();
-        ctx.insert("languages", &langs);
+        ctx.insert("languages", &self.language_links(default, ""));
         self.finish("index.html", "index.html".into(), &ctx)
     }
 
     /// A web server shows 404.html at whatever address was asked for, so
     /// its links start from the site's own path on the server: `/guides/`
     /// for `https://example.org/guides/`.
-    fn not_found(&self) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn not_found(&self) -> Result<Made, Diagnostic> {
         let default = self.site.config.default_language.as_str();
         let root = url::Url::parse(&self.opts.base_url)
             .map_or_else(|_| "/".to_string(), |u| u.path().to_string());
@@ -216,88 +294,40 @@ impl<'a> Shared<'a> {
             .collect()
     }
 
-    fn language_index(&self, lang: &str) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn language_index(&self, lang: &str) -> Result<Made, Diagnostic> {
         let path = format!("{lang}/index.html");
         let root = "../";
         let mut ctx = self.base(lang, root, &path);
         ctx.insert("languages", &self.language_links(lang, root));
         #[derive(Serialize)]
-        struct Item {
-            slug: String,
-            title: String,
+        struct Item<'v> {
+            title: &'v str,
             url: String,
-            emergency: Vec<ContactView>,
+            emergency: &'v Value,
         }
         let corridors: Vec<Item> = self
-            .site
-            .corridors
+            .guides
             .iter()
-            .filter(|c| c.publishes(lang))
-            .map(|c| Item {
-                slug: c.slug.clone(),
-                title: c.title.get(&self.site.fallback_chain(c, lang)),
-                url: format!("{}/index.html", c.slug),
-                emergency: self.contact_views(c, lang, true),
+            .zip(&self.views)
+            .filter(|(g, _)| g.lang == lang)
+            .map(|(g, v)| Item {
+                title: &g.title.text,
+                url: format!("{}/index.html", g.corridor.slug),
+                emergency: &v.emergency,
             })
             .collect();
         ctx.insert("corridors", &corridors);
         self.finish("language.html", path, &ctx)
     }
 
-    fn contact_views(
-        &self,
-        corridor: &Corridor,
-        lang: &str,
-        emergency_only: bool,
-    ) -> Vec<ContactView> {
-        let chain = self.site.fallback_chain(corridor, lang);
-        let contacts = if emergency_only {
-            self.site.emergency_contacts(corridor)
-        } else {
-            self.site.contacts(corridor)
-        };
-        contacts
-            .into_iter()
-            .map(|c| {
-                let (name, name_lang) = c.name.pick(&chain).unwrap_or((c.id.as_str(), None));
-                ContactView {
-                    id: c.id.clone(),
-                    name: name.to_string(),
-                    name_lang: name_lang.filter(|l| *l != lang).map(str::to_string),
-                    description: c.description.as_ref().map(|d| d.get(&chain)),
-                    country: c.country.clone(),
-                    phone: c.phone.clone(),
-                    tel: c.tel(),
-                    email: c.email.clone(),
-                    url: c.url.clone(),
-                    telegram: c.telegram.clone(),
-                    telegram_url: c.telegram_url(),
-                    whatsapp: c.whatsapp.clone(),
-                    whatsapp_url: c.whatsapp_url(),
-                    hours: c.hours.as_ref().map(|h| h.get(&chain)),
-                    languages: c
-                        .languages
-                        .iter()
-                        .map(|l| self.site.language_name(l))
-                        .collect(),
-                    verified: c.verified.map(|v| v.to_string()),
-                    verified_text: c.verified.map(|v| {
-                        self.t(lang, "contact-verified", &[("date", v.to_string().into())])
-                    }),
-                    emergency: c.emergency,
-                }
-            })
-            .collect()
-    }
-
-    /// Context of every page inside a corridor.
-    fn corridor_base(&self, corridor: &Corridor, lang: &str, root: &str, path: &str) -> Context {
-        let mut ctx = self.base(lang, root, path);
-        let chain = self.site.fallback_chain(corridor, lang);
-        let here = format!("{root}{lang}/{}/", corridor.slug);
-        ctx.insert("corridor_title", &corridor.title.get(&chain));
-        ctx.insert("corridor_slug", &corridor.slug);
-        ctx.insert("updated", &corridor.updated.map(|d| d.to_string()));
+    /// Context of every page of a guide.
+    fn guide_base(&self, gi: usize, root: &str, path: &str, tail: &str) -> Context {
+        let guide = &self.guides[gi];
+        let view = &self.views[gi];
+        let mut ctx = self.base(guide.lang, root, path);
+        let here = format!("{root}{}", super::guide_dir(guide));
+        ctx.insert("corridor_title", &guide.title.text);
+        ctx.insert("updated", &guide.corridor.updated.map(|d| d.to_string()));
         ctx.insert("home_url", &format!("{here}index.html"));
         ctx.insert(
             "contacts_url",
@@ -310,246 +340,219 @@ impl<'a> Shared<'a> {
             &self
                 .opts
                 .pdf
-                .then(|| format!("{root}{}", pdf_path(corridor, lang))),
+                .then(|| format!("{root}{}", pdf_path(guide.corridor, guide.lang))),
         );
-        ctx.insert("lang_index_url", &format!("{root}{lang}/index.html"));
-        ctx.insert("emergency", &self.contact_views(corridor, lang, true));
+        ctx.insert("emergency", &view.emergency);
         ctx.insert(
             "has_contacts_chapter",
-            &corridor.has_chapter(CONTACTS_CHAPTER),
+            &guide.corridor.has_chapter(CONTACTS_CHAPTER),
         );
+        ctx.insert("languages", &self.switcher(guide, root, tail));
         ctx
     }
 
-    fn switcher(&self, corridor: &Corridor, lang: &str, root: &str, tail: &str) -> Vec<Link> {
-        corridor
+    fn switcher(&self, guide: &Guide, root: &str, tail: &str) -> Vec<Link> {
+        guide
+            .corridor
             .languages
             .iter()
             .map(|l| Link {
                 code: l.clone(),
                 name: self.site.language_name(l),
-                url: format!("{root}{l}/{}/{tail}", corridor.slug),
-                current: l == lang,
+                url: format!("{root}{l}/{}/{tail}", guide.corridor.slug),
+                current: l == guide.lang,
             })
             .collect()
     }
 
-    fn chapter_items(&self, corridor: &Corridor, lang: &str, root: &str) -> Vec<ChapterItem> {
-        corridor
-            .chapters
-            .iter()
-            .map(|ch| {
-                let url = format!("{root}{lang}/{}/{}/index.html", corridor.slug, ch.slug);
-                let status = crate::translations::status(self.site, corridor, &ch.slug, lang)
-                    .map_or("source", |s| s.as_str());
-                match self.site.chapter_text(corridor, lang, &ch.slug) {
-                    ChapterText::Contacts => ChapterItem {
-                        slug: ch.slug.clone(),
-                        title: self.t(lang, "contacts-title", &[]),
-                        summary: None,
-                        url,
-                        lang: None,
-                        status,
-                    },
-                    ChapterText::Own { page, .. } | ChapterText::Fallback { page } => ChapterItem {
-                        slug: ch.slug.clone(),
-                        title: page.title.clone(),
-                        summary: page.summary.clone(),
-                        url,
-                        lang: (page.lang != lang).then(|| page.lang.clone()),
-                        status,
-                    },
-                    ChapterText::Missing => ChapterItem {
-                        slug: ch.slug.clone(),
-                        title: ch.slug.clone(),
-                        summary: None,
-                        url,
-                        lang: None,
-                        status,
-                    },
-                }
-            })
-            .collect()
-    }
-
-    fn corridor_home(
+    pub(crate) fn corridor_home(
         &self,
-        corridor: &Corridor,
-        lang: &str,
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let path = format!("{lang}/{}/index.html", corridor.slug);
-        let root = "../../";
-        let mut ctx = self.corridor_base(corridor, lang, root, &path);
-        ctx.insert(
-            "languages",
-            &self.switcher(corridor, lang, root, "index.html"),
-        );
-        let chapters = self.chapter_items(corridor, lang, root);
-        let untranslated = chapters.iter().filter(|c| c.status == "missing").count();
+        gi: usize,
+        sizes: &BTreeMap<&str, usize>,
+    ) -> Result<Made, Diagnostic> {
+        let guide = &self.guides[gi];
+        let view = &self.views[gi];
+        let dir = super::guide_dir(guide);
+        let path = format!("{dir}index.html");
+        let mut ctx = self.guide_base(gi, GUIDE_ROOT, &path, "index.html");
         ctx.insert(
             "untranslated_notice",
-            &(untranslated > 0).then(|| {
-                self.t(
-                    lang,
+            &(view.untranslated > 0).then(|| {
+                guide.t_args(
                     "chapters-untranslated",
-                    &[("count", (untranslated as i64).into())],
+                    &[("count", (view.untranslated as i64).into())],
                 )
             }),
         );
-        ctx.insert("chapters", &chapters);
+        ctx.insert("chapters", &view.chapters);
+        // Save and share: every file of the guide, with its size when known.
+        let mut files: Vec<(String, &str)> = Vec::new();
+        if self.opts.pdf {
+            files.push((pdf_path(guide.corridor, guide.lang), "download-pdf"));
+            files.push((booklet_path(guide.corridor, guide.lang), "download-booklet"));
+        }
+        for f in &FORMATS {
+            files.push((format!("{dir}{}", (f.name)(guide)), f.label));
+        }
+        let downloads: Vec<Download> = files
+            .iter()
+            .map(|(file, label)| Download {
+                url: file[dir.len()..].to_string(),
+                label: guide.t(label),
+                size: sizes.get(file.as_str()).map(|&n| human_size(n)),
+            })
+            .collect();
+        ctx.insert("downloads", &downloads);
+        ctx.insert("booklet", &self.opts.pdf);
+        let url = guide.url(&self.opts.base_url);
+        let message = format!("{} {url}", guide.title.text);
+        let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+        ctx.insert(
+            "telegram_share",
+            &format!(
+                "https://t.me/share/url?url={}&text={}",
+                enc(&url),
+                enc(&guide.title.text)
+            ),
+        );
+        ctx.insert(
+            "whatsapp_share",
+            &format!("https://wa.me/?text={}", enc(&message)),
+        );
         self.finish("corridor.html", path, &ctx)
     }
 
-    /// The chapter's text in `lang` as a reader sees it, with its notice.
-    fn chapter_view(
+    /// The chapter's text in the guide's language, with its notice.
+    pub fn chapter_context(
         &self,
-        corridor: &Corridor,
-        lang: &str,
-        slug: &str,
+        guide: &Guide,
+        ci: usize,
         root: &str,
         mode: Mode,
-    ) -> Option<ChapterView> {
-        let (page, notice, source) = match self.site.chapter_text(corridor, lang, slug) {
-            ChapterText::Own { page, outdated } => {
-                let notice = outdated.then(|| self.t(lang, "notice-outdated", &[]));
-                let source = outdated.then_some(corridor.source_language.as_str());
-                (page, notice, source)
+    ) -> ChapterContext {
+        let ch = &guide.chapters[ci];
+        let title = guide.chapter_title(ch);
+        let (lang, html, notice) = match &ch.body {
+            Body::Contacts => (guide.lang.to_string(), String::new(), None),
+            Body::Page { page, notice } => {
+                let (chapter, print) = &self.page_html[self.page_index(page)];
+                let html = match mode {
+                    Mode::Chapter => chapter.clone(),
+                    Mode::Print => print.clone(),
+                    // The EPUB writes its own XHTML.
+                    Mode::Epub => String::new(),
+                };
+                (page.lang.clone(), html, *notice)
             }
-            ChapterText::Fallback { page } => {
-                let notice = self.t(
-                    lang,
-                    "notice-fallback",
-                    &[
-                        ("language", self.site.language_name(lang).into()),
-                        ("shown", self.site.language_name(&page.lang).into()),
-                    ],
-                );
-                (page, Some(notice), None)
-            }
-            ChapterText::Contacts | ChapterText::Missing => return None,
         };
-        let (chapter_html, print_html) = &self.page_html[self.page_index(page)];
-        Some(ChapterView {
-            slug: slug.to_string(),
-            title: page.title.clone(),
-            lang: page.lang.clone(),
-            html: match mode {
-                Mode::Chapter => chapter_html.clone(),
-                Mode::Print => print_html.clone(),
-            },
-            notice,
-            source_url: source.map(|s| format!("{root}{s}/{}/{slug}/index.html", corridor.slug)),
+        let source = match notice {
+            Some(Notice::Outdated { source }) => Some(source),
+            _ => None,
+        };
+        ChapterContext {
+            slug: ch.slug.to_string(),
+            title: title.text,
+            lang,
+            html,
+            notice: notice.map(|n| guide.notice_text(n)),
+            source_url: source
+                .map(|s| format!("{root}{s}/{}/{}/index.html", guide.corridor.slug, ch.slug)),
             source_link_text: source.map(|s| {
-                self.t(
-                    lang,
+                guide.t_args(
                     "read-source",
-                    &[("language", self.site.language_name(s).into())],
+                    &[("language", guide.language_name(s).text.into())],
                 )
             }),
-        })
+            contacts: matches!(ch.body, Body::Contacts),
+        }
     }
 
-    fn chapter(
-        &self,
-        corridor: &Corridor,
-        lang: &str,
-        slug: &str,
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let path = format!("{lang}/{}/{slug}/index.html", corridor.slug);
-        let root = "../../../";
-        let mut ctx = self.corridor_base(corridor, lang, root, &path);
-        ctx.insert(
-            "languages",
-            &self.switcher(corridor, lang, root, &format!("{slug}/index.html")),
-        );
-        let items = self.chapter_items(corridor, lang, root);
-        let pos = corridor
-            .chapters
-            .iter()
-            .position(|c| c.slug == slug)
-            .unwrap_or(0);
-        ctx.insert("prev", &pos.checked_sub(1).and_then(|i| items.get(i)));
-        ctx.insert("next", &items.get(pos + 1));
-        if slug == CONTACTS_CHAPTER {
-            ctx.insert("title", &self.t(lang, "contacts-title", &[]));
-            ctx.insert("contacts", &self.contact_views(corridor, lang, false));
+    fn page_index(&self, page: &Page) -> usize {
+        self.site.index[&(page.scope.clone(), page.lang.clone(), page.slug.clone())]
+    }
+
+    /// The guide's contacts as templates see them.
+    pub fn contacts_value(&self, gi: usize) -> &Value {
+        &self.views[gi].contacts
+    }
+
+    pub fn emergency_value(&self, gi: usize) -> &Value {
+        &self.views[gi].emergency
+    }
+
+    pub fn strings(&self, lang: &str) -> Option<&Value> {
+        self.strings.get(lang)
+    }
+
+    /// The page's HTML in print mode (links as `#ch-slug` anchors).
+    pub fn print_html(&self, page: &Page) -> &str {
+        &self.page_html[self.page_index(page)].1
+    }
+
+    fn chapter(&self, gi: usize, ci: usize) -> Result<Made, Diagnostic> {
+        let guide = &self.guides[gi];
+        let view = &self.views[gi];
+        let ch = &guide.chapters[ci];
+        let path = format!("{}{}/index.html", super::guide_dir(guide), ch.slug);
+        let mut ctx = self.guide_base(gi, CHAPTER_ROOT, &path, &format!("{}/index.html", ch.slug));
+        let items = &view.chapters_from_page;
+        ctx.insert("prev", &ci.checked_sub(1).and_then(|i| items.get(i)));
+        ctx.insert("next", &items.get(ci + 1));
+        let chapter = self.chapter_context(guide, ci, CHAPTER_ROOT, Mode::Chapter);
+        ctx.insert("title", &chapter.title);
+        if chapter.contacts {
+            ctx.insert("contacts", &view.contacts);
             return self.finish("contacts.html", path, &ctx);
         }
-        let view = self.chapter_view(corridor, lang, slug, root, Mode::Chapter);
-        ctx.insert("title", &view.as_ref().map(|v| v.title.clone()));
-        ctx.insert(
-            "description",
-            &items.get(pos).and_then(|i| i.summary.clone()),
-        );
-        ctx.insert("chapter", &view);
-        self.finish("chapter.html", path, &ctx)
+        if let Body::Page { page, .. } = &ch.body {
+            ctx.insert("description", &page.summary);
+        }
+        ctx.insert("chapter", &chapter);
+        let mut made = self.finish("chapter.html", path, &ctx)?;
+        made.warning = self.weight_warning(guide, ci, &made);
+        Ok(made)
     }
 
-    fn print(&self, corridor: &Corridor, lang: &str) -> Result<(String, Vec<u8>), Diagnostic> {
-        let path = format!("{lang}/{}/print.html", corridor.slug);
-        let root = "../../";
-        let mut ctx = self.corridor_base(corridor, lang, root, &path);
-        ctx.insert(
-            "languages",
-            &self.switcher(corridor, lang, root, "print.html"),
-        );
-        let chapters: Vec<ChapterView> = corridor
-            .chapters
-            .iter()
-            .filter_map(|ch| {
-                if ch.slug == CONTACTS_CHAPTER {
-                    Some(ChapterView {
-                        slug: ch.slug.clone(),
-                        title: self.t(lang, "contacts-title", &[]),
-                        lang: lang.to_string(),
-                        html: String::new(),
-                        notice: None,
-                        source_url: None,
-                        source_link_text: None,
-                    })
-                } else {
-                    self.chapter_view(corridor, lang, &ch.slug, root, Mode::Print)
-                }
-            })
+    fn print(&self, gi: usize) -> Result<Made, Diagnostic> {
+        let guide = &self.guides[gi];
+        let path = format!("{}print.html", super::guide_dir(guide));
+        let mut ctx = self.guide_base(gi, GUIDE_ROOT, &path, "print.html");
+        let chapters: Vec<ChapterContext> = (0..guide.chapters.len())
+            .map(|ci| self.chapter_context(guide, ci, GUIDE_ROOT, Mode::Print))
             .collect();
         ctx.insert("chapters", &chapters);
-        ctx.insert("contacts", &self.contact_views(corridor, lang, false));
+        ctx.insert("contacts", &self.views[gi].contacts);
         self.finish("print.html", path, &ctx)
     }
 
     /// A warning when a chapter page with its stylesheet weighs more than
     /// the budget, beyond the chapter's own text (the `<article>`).
-    pub fn weight_warning(&self, path: &str, html: &[u8]) -> Option<Diagnostic> {
-        let mut parts = path.split('/');
-        let (lang, corridor, slug) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next() != Some("index.html") {
-            return None;
-        }
+    fn weight_warning(&self, guide: &Guide, ci: usize, made: &Made) -> Option<Diagnostic> {
         let css = self
             .site
             .theme
             .static_files
             .get("style.css")
             .map_or(0, Vec::len);
-        let text = String::from_utf8_lossy(html);
+        let text = String::from_utf8_lossy(&made.bytes);
         let own = text
             .find("<article")
             .and_then(|start| text[start..].find("</article>"))
             .unwrap_or(0);
-        let weight = html.len() + css - own;
+        let weight = made.bytes.len() + css - own;
         if weight <= super::PAGE_BUDGET {
             return None;
         }
-        let corridor = self.site.corridors.iter().find(|c| c.slug == corridor)?;
-        let file = match self.site.chapter_text(corridor, lang, slug) {
-            ChapterText::Own { page, .. } | ChapterText::Fallback { page } => page.file.clone(),
-            _ => corridor.file.clone(),
+        let file = match &guide.chapters[ci].body {
+            Body::Page { page, .. } => page.file.clone(),
+            Body::Contacts => guide.corridor.file.clone(),
         };
         Some(Diagnostic::warning(
             file,
             None,
             format!(
-                "{path} weighs {:.1} KB with its stylesheet beyond the chapter's own text (budget {} KB): trim the theme or the contacts shown on every page",
+                "{} weighs {:.1} KB with its stylesheet beyond the chapter's own text (budget {} KB): trim the theme or the contacts shown on every page",
+                made.path,
                 weight as f64 / 1024.0,
                 super::PAGE_BUDGET / 1024
             ),
@@ -583,5 +586,47 @@ impl<'a> Shared<'a> {
             groups.push(group("print.html"));
         }
         groups
+    }
+}
+
+/// A contact as templates show it.
+pub fn contact_context(guide: &Guide, c: &ContactView) -> ContactContext {
+    let contact = c.contact;
+    ContactContext {
+        id: contact.id.clone(),
+        name: c.name.text.clone(),
+        name_lang: c.name.lang.map(str::to_string),
+        description: c.description.as_ref().map(|d| d.text.clone()),
+        phone: contact.phone.clone(),
+        tel: contact.tel(),
+        email: contact.email.clone(),
+        url: contact.url.clone(),
+        telegram: contact.telegram.clone(),
+        telegram_url: contact.telegram_url(),
+        whatsapp: contact.whatsapp.clone(),
+        whatsapp_url: contact.whatsapp_url(),
+        hours: c.hours.as_ref().map(|h| h.text.clone()),
+        languages: c.languages.iter().map(|l| l.text.clone()).collect(),
+        verified_text: guide.verified_text(contact),
+        emergency: contact.emergency,
+    }
+}
+
+/// `812 B`, `34 KB`, `1.2 MB`: what a reader on paid data wants to know.
+pub fn human_size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{} KB", b.div_ceil(1024)),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(super::human_size(812), "812 B");
+        assert_eq!(super::human_size(34 * 1024 + 1), "35 KB");
+        assert_eq!(super::human_size(1_300_000), "1.2 MB");
     }
 }

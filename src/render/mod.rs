@@ -1,11 +1,22 @@
-//! Render: the checked model → every output file, in memory. Pages are
-//! independent, so they render in parallel; nothing here touches the disk.
+//! Render: the checked model → every output file, in memory. Nothing here
+//! touches the disk.
+//!
+//! Every guide (a corridor in one language) is resolved once into a
+//! [`Guide`]; its pages, print.html, the PDF and booklet, and each format in
+//! [`FORMATS`] are drawn from it. Rendering runs in two phases: everything
+//! but the corridor home pages, in parallel (the PDFs on their own threads),
+//! then the home pages, which show the size of each file they offer.
 
+pub mod booklet;
+pub mod epub;
 pub mod html;
+pub mod message;
 pub mod pdf;
+pub mod single;
 pub mod sitemap;
 pub mod typst_markup;
 pub mod vcard;
+pub mod xhtml;
 
 use crate::diagnostic::Diagnostic;
 use crate::guide::Guide;
@@ -34,10 +45,39 @@ pub trait Progress: Send + Sync {
 /// chapter's own text (SPEC section 2).
 pub const PAGE_BUDGET: usize = 30 * 1024;
 
-/// One PDF pocket guide: a corridor in one language.
+/// A file made from one guide besides its web pages. An output format is a
+/// module with one of these, listed in [`FORMATS`]: the render loop makes
+/// it for every guide, and the guide's home page offers it, with its size,
+/// under "save and share".
+pub struct Format {
+    /// The file's name in the guide's folder (`<lang>/<corridor>/`).
+    pub name: fn(&Guide) -> String,
+    /// Renders it for the guide at this index of `Shared::guides`.
+    pub render: fn(&html::Shared, usize) -> Result<Vec<u8>, Diagnostic>,
+    /// The interface string that names it for readers.
+    pub label: &'static str,
+}
+
+/// Every format, in the order the home page offers them (after the PDFs).
+pub const FORMATS: [Format; 5] = [
+    single::FORMAT,
+    epub::FORMAT,
+    vcard::FORMAT,
+    message::LONG,
+    message::SMS,
+];
+
+/// `<lang>/<corridor>/`
+pub fn guide_dir(guide: &Guide) -> String {
+    format!("{}/{}/", guide.lang, guide.corridor.slug)
+}
+
+/// One PDF pocket guide, and the A4 booklet imposed from the same pages.
 pub struct PdfJob<'a> {
     /// Output-relative path, `<lang>/<corridor>/<corridor>-<lang>.pdf`.
     pub path: String,
+    /// `<lang>/<corridor>/<corridor>-<lang>-booklet-a4.pdf`.
+    pub booklet: String,
     pub guide: Guide<'a>,
 }
 
@@ -49,8 +89,9 @@ impl PdfJob<'_> {
         pdf::markup(&self.guide, base_url, &mut |_, _| {}).map_err(|e| self.error(e))
     }
 
-    pub fn typeset(&self, markup: String) -> Result<Vec<u8>, Diagnostic> {
-        pdf::compile(markup, &self.guide.site.media).map_err(|e| self.error(e))
+    /// Typesets once and makes both files: the A6 guide and the booklet.
+    pub fn typeset(&self, markup: String) -> Result<Typeset, Diagnostic> {
+        pdf::typeset(markup, &self.guide).map_err(|e| self.error(e))
     }
 
     fn error(&self, e: String) -> Diagnostic {
@@ -65,11 +106,18 @@ impl PdfJob<'_> {
     }
 }
 
+/// The two PDFs of one guide.
+pub struct Typeset {
+    pub guide: Vec<u8>,
+    pub booklet: Vec<u8>,
+}
+
 pub fn pdf_jobs(site: &Site) -> Vec<PdfJob<'_>> {
     crate::guide::all(site)
         .into_iter()
         .map(|guide| PdfJob {
             path: html::pdf_path(guide.corridor, guide.lang),
+            booklet: html::booklet_path(guide.corridor, guide.lang),
             guide,
         })
         .collect()
@@ -83,101 +131,142 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// One output file's worth of work.
-pub(crate) enum Job<'a> {
+/// One job's worth of work.
+pub(crate) enum Job {
     Chooser,
-    LanguageIndex(&'a str),
-    CorridorHome(usize, &'a str),
-    Chapter(usize, &'a str, &'a str),
-    Print(usize, &'a str),
-    VCard(usize, &'a str),
     NotFound,
+    LanguageIndex(usize),
+    /// A guide's chapter page (guide, chapter).
+    Chapter(usize, usize),
+    Print(usize),
+    /// A guide's file in one of the [`FORMATS`] (guide, format).
+    Format(usize, usize),
 }
 
-/// Every output file: HTML pages, and the PDFs when `opts.pdf` is on.
+/// What a job made: a file, and a warning about it.
+pub(crate) struct Made {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub warning: Option<Diagnostic>,
+}
+
+impl Made {
+    pub fn file(path: String, bytes: Vec<u8>) -> Self {
+        Made {
+            path,
+            bytes,
+            warning: None,
+        }
+    }
+}
+
+/// Every output file: HTML pages, formats, and the PDFs when `opts.pdf` is on.
 pub fn render(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
-    render_jobs(site, opts, opts.pdf)
+    render_all(site, opts, opts.pdf, &BTreeMap::new())
 }
 
-/// HTML pages, vCards, sitemap and static files, without typesetting PDFs
-/// (pages still link them when `opts.pdf` is on): what `serve` shows first.
-pub fn render_html(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
-    render_jobs(site, opts, false)
+/// Everything but the typeset PDFs, which `made` may hold from an earlier
+/// build (pages still link the PDFs when `opts.pdf` is on): what `serve`
+/// shows first, and what `check` renders to find template errors.
+pub fn render_html(
+    site: &Site,
+    opts: &RenderOptions,
+    made: &BTreeMap<String, Vec<u8>>,
+) -> Result<Output, Vec<Diagnostic>> {
+    render_all(site, opts, false, made)
 }
 
-fn render_jobs(
+fn render_all(
     site: &Site,
     opts: &RenderOptions,
     typeset: bool,
+    made: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let ctx = html::Shared::new(site, opts);
+    let shared = html::Shared::new(site, opts);
     let mut jobs: Vec<Job> = vec![Job::Chooser, Job::NotFound];
-    for l in &site.config.languages {
-        jobs.push(Job::LanguageIndex(&l.code));
-    }
-    for (ci, corridor) in site.corridors.iter().enumerate() {
-        for lang in &corridor.languages {
-            jobs.push(Job::CorridorHome(ci, lang));
-            jobs.push(Job::Print(ci, lang));
-            jobs.push(Job::VCard(ci, lang));
-            for ch in &corridor.chapters {
-                jobs.push(Job::Chapter(ci, lang, &ch.slug));
-            }
-        }
+    jobs.extend((0..site.config.languages.len()).map(Job::LanguageIndex));
+    for (gi, guide) in shared.guides.iter().enumerate() {
+        jobs.push(Job::Print(gi));
+        jobs.extend((0..guide.chapters.len()).map(|ci| Job::Chapter(gi, ci)));
+        jobs.extend((0..FORMATS.len()).map(|fi| Job::Format(gi, fi)));
     }
     let pdfs = if typeset { pdf_jobs(site) } else { Vec::new() };
+    let homes = shared.guides.len();
     if let Some(p) = &opts.progress {
-        p.start(jobs.len() + pdfs.len());
+        p.start(jobs.len() + pdfs.len() + homes);
     }
     let done = || {
         if let Some(p) = &opts.progress {
             p.done_one();
         }
     };
-    // PDFs take longest: their driver threads start first and the HTML
-    // pages are rendered in the ordinary pool meanwhile.
-    let (pdf_results, results) = std::thread::scope(|scope| {
+    // PDFs take longest: their driver threads start first and everything
+    // else is rendered in the ordinary pool meanwhile.
+    let (typeset_results, results) = std::thread::scope(|scope| {
         let typesetting = scope.spawn(|| {
             pdf::typeset_all(
                 &pdfs,
                 |job| {
-                    let r = job
-                        .markup(&opts.base_url)
-                        .and_then(|m| job.typeset(m))
-                        .map(|bytes| (job.path.clone(), bytes));
+                    let r = job.markup(&opts.base_url).and_then(|m| job.typeset(m));
                     done();
-                    r
+                    r.map(|t| {
+                        [
+                            Made::file(job.path.clone(), t.guide),
+                            Made::file(job.booklet.clone(), t.booklet),
+                        ]
+                    })
                 },
                 &|| false,
             )
         });
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        let results: Vec<Result<Made, Diagnostic>> = jobs
             .par_iter()
             .map(|job| {
-                let r = ctx.render_job(job);
+                let r = shared.render_job(job);
                 done();
                 r
             })
             .collect();
         (typesetting.join().expect("typesetting finished"), results)
     });
-    let results: Vec<_> = pdf_results.into_iter().flatten().chain(results).collect();
-    if let Some(p) = &opts.progress {
-        p.finish();
-    }
-
     let mut output = Output::default();
     let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok((path, bytes)) => {
-                if let Some(w) = ctx.weight_warning(&path, &bytes) {
-                    output.warnings.push(w);
-                }
-                output.files.insert(path, bytes);
-            }
-            Err(d) => errors.push(d),
+    let mut keep = |r: Result<Made, Diagnostic>, output: &mut Output| match r {
+        Ok(m) => {
+            output.warnings.extend(m.warning);
+            output.files.insert(m.path, m.bytes);
         }
+        Err(d) => errors.push(d),
+    };
+    for r in typeset_results.into_iter().flatten() {
+        match r {
+            Ok(files) => files.into_iter().for_each(|m| keep(Ok(m), &mut output)),
+            Err(d) => keep(Err(d), &mut output),
+        }
+    }
+    for r in results {
+        keep(r, &mut output);
+    }
+    // The home pages offer the files made above, with their sizes.
+    let sizes: BTreeMap<&str, usize> = output
+        .files
+        .iter()
+        .chain(made.iter())
+        .map(|(p, b)| (p.as_str(), b.len()))
+        .collect();
+    let home_results: Vec<Result<Made, Diagnostic>> = (0..homes)
+        .into_par_iter()
+        .map(|gi| {
+            let r = shared.corridor_home(gi, &sizes);
+            done();
+            r
+        })
+        .collect();
+    for r in home_results {
+        keep(r, &mut output);
+    }
+    if let Some(p) = &opts.progress {
+        p.finish();
     }
     if !errors.is_empty() {
         crate::diagnostic::sort(&mut errors);
@@ -191,7 +280,7 @@ fn render_jobs(
     }
     output.files.insert(
         "sitemap.xml".into(),
-        sitemap::render(&opts.base_url, &ctx.sitemap_groups()).into_bytes(),
+        sitemap::render(&opts.base_url, &shared.sitemap_groups()).into_bytes(),
     );
     Ok(output)
 }

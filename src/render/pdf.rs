@@ -19,6 +19,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
+use typst::model::Document as _;
 use typst::syntax::{FileId, Source};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -136,14 +137,52 @@ pub fn typeset_all<T: Sync, R: Send>(
     results.into_inner().unwrap()
 }
 
-/// Typesets Typst markup into PDF bytes, in the typesetting pool. Call it
-/// from a plain thread (never from inside a rayon pool), or through
-/// [`typeset_all`].
-pub fn compile(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, String> {
-    pool().install(|| compile_here(markup, media))
+/// Typesets a guide's markup once, in the typesetting pool, and exports
+/// the A6 guide (PDF/UA-1 and PDF/A-2a) and the A4 booklet imposed from the
+/// same pages. Call it from a plain thread (never from inside a rayon
+/// pool), or through [`typeset_all`].
+pub fn typeset(markup: String, guide: &Guide<'_>) -> Result<super::Typeset, String> {
+    pool().install(|| {
+        let document = layout(markup, &guide.site.media)?;
+        let ident = format!("{}/{}", guide.corridor.slug, guide.lang);
+        let accessible = typst_pdf::PdfOptions {
+            ident: typst::foundations::Smart::Custom(ident.clone()),
+            creator: typst::foundations::Smart::Custom(Some("pocketguide".into())),
+            standards: typst_pdf::PdfStandards::new(&[
+                typst_pdf::PdfStandard::Ua_1,
+                typst_pdf::PdfStandard::A_2a,
+            ])
+            .map_err(|e| e.message().to_string())?,
+            ..Default::default()
+        };
+        let guide_pdf = export(&document, &accessible)?;
+        let imposed = PagedDocument::new(
+            super::booklet::impose(
+                &document
+                    .pages()
+                    .iter()
+                    .map(|p| p.frame.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .into(),
+            document.info().clone(),
+        );
+        // A print file: no tags (they describe the A6 pages' reading order).
+        let print = typst_pdf::PdfOptions {
+            ident: typst::foundations::Smart::Custom(format!("{ident}/booklet")),
+            creator: typst::foundations::Smart::Custom(Some("pocketguide".into())),
+            tagged: false,
+            ..Default::default()
+        };
+        let booklet = export(&imposed, &print)?;
+        Ok(super::Typeset {
+            guide: guide_pdf,
+            booklet,
+        })
+    })
 }
 
-fn compile_here(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, String> {
+fn layout(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<PagedDocument, String> {
     let world = GuideWorld {
         main: Source::detached(markup),
         media,
@@ -153,18 +192,17 @@ fn compile_here(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<Vec
     // build of 200 guides peaked at 7 GB without this. Results unused over
     // the last two guides typeset go.
     typst::comemo::evict(2);
-    let document = compiled.map_err(|errors| {
+    compiled.map_err(|errors| {
         errors
             .iter()
             .map(|e| e.message.to_string())
             .collect::<Vec<_>>()
             .join("; ")
-    })?;
-    let options = typst_pdf::PdfOptions {
-        creator: typst::foundations::Smart::Custom(Some("pocketguide".into())),
-        ..Default::default()
-    };
-    typst_pdf::pdf(&document, &options).map_err(|errors| {
+    })
+}
+
+fn export(document: &PagedDocument, options: &typst_pdf::PdfOptions) -> Result<Vec<u8>, String> {
+    typst_pdf::pdf(document, options).map_err(|errors| {
         errors
             .iter()
             .map(|e| e.message.to_string())
@@ -209,22 +247,43 @@ impl<'p> Markup<'p> {
         self.text(&text, guide.t_origin(key))
     }
 
-    /// A notice: the message's own words come from its .ftl file, the
-    /// language names in it from site.yaml.
-    fn notice(&mut self, guide: &Guide<'_>, notice: Notice<'_>) -> String {
-        let (key, names) = match notice {
-            Notice::Outdated { .. } => ("notice-outdated", vec![]),
-            Notice::Fallback { shown } => (
-                "notice-fallback",
-                vec![guide.language_name(guide.lang), guide.language_name(shown)],
-            ),
-        };
-        let bare = guide.t_args(key, &[("language", "".into()), ("shown", "".into())]);
-        (self.printed)(&bare, guide.t_origin(key));
-        for name in &names {
-            (self.printed)(&name.text, name.origin);
+    /// A formatted interface string: its own words come from its .ftl
+    /// file, each argument from where that value is written.
+    fn formatted(
+        &mut self,
+        guide: &Guide<'_>,
+        key: &str,
+        shown: &str,
+        args: &[(&str, &str, Origin<'_>)],
+    ) -> String {
+        let empty: Vec<(&str, fluent_bundle::FluentValue)> =
+            args.iter().map(|(a, _, _)| (*a, "".into())).collect();
+        (self.printed)(&guide.t_args(key, &empty), guide.t_origin(key));
+        for (_, value, at) in args {
+            (self.printed)(value, *at);
         }
-        tm::text(&guide.notice_text(notice))
+        tm::text(shown)
+    }
+
+    /// A notice: its words from the .ftl file, the language names in it
+    /// from site.yaml.
+    fn notice(&mut self, guide: &Guide<'_>, notice: Notice<'_>) -> String {
+        let shown = guide.notice_text(notice);
+        match notice {
+            Notice::Outdated { .. } => self.formatted(guide, "notice-outdated", &shown, &[]),
+            Notice::Fallback { shown: lang } => {
+                let (reader, other) = (guide.language_name(guide.lang), guide.language_name(lang));
+                self.formatted(
+                    guide,
+                    "notice-fallback",
+                    &shown,
+                    &[
+                        ("language", &reader.text, reader.origin),
+                        ("shown", &other.text, other.origin),
+                    ],
+                )
+            }
+        }
     }
 }
 
@@ -308,7 +367,6 @@ fn preamble(m: &mut Markup<'_>, guide: &Guide<'_>) {
         "#show heading.where(level: 1): it => { pagebreak(weak: true); set text(size: 13pt); block(below: 0.9em, it) }\n",
         "#show heading.where(level: 2): set text(size: 10.5pt)\n",
         "#show heading.where(level: 3): set text(size: 9.5pt)\n",
-        "#show link: it => if type(it.dest) == str and it.dest.starts-with(\"tel:\") { it } else { underline(it) }\n",
         "#show outline.entry.where(level: 1): set block(above: 0.8em)\n",
         // Corner marks 1.5 mm outside a box of w x h, 4 mm long.
         "#let cutmarks(w, h) = { let (g, l) = (1.5mm, 4mm); for (x, sx) in ((0mm, -1), (w, 1)) { for (y, sy) in ((0mm, -1), (h, 1)) {\n",
@@ -415,9 +473,22 @@ fn contacts_chapter(m: &mut Markup<'_>, guide: &Guide<'_>, title: &Text<'_>) {
             let names: Vec<String> = c.languages.iter().map(|l| m.guide_text(l)).collect();
             m.code(&format!(" #linebreak() {label}: {}", names.join(", ")));
         }
-        if let Some(v) = contact.verified {
-            let text = guide.t_args("contact-verified", &[("date", v.to_string().into())]);
-            let text = m.text(&text, guide.t_origin("contact-verified"));
+        if let Some(shown) = guide.verified_text(contact) {
+            let source = contact
+                .source
+                .as_deref()
+                .map_or_else(String::new, crate::guide::source_name);
+            let (key, args) = match contact.verified_how {
+                VerifiedHow::Call => ("contact-verified-call", vec![("date", "", at("verified"))]),
+                VerifiedHow::Source => (
+                    "contact-verified-source",
+                    vec![
+                        ("source", source.as_str(), at("source")),
+                        ("date", "", at("verified")),
+                    ],
+                ),
+            };
+            let text = m.formatted(guide, key, &shown, &args);
             m.code(&format!(
                 " #linebreak() #text(size: 7.5pt, fill: luma(80))[{text}]"
             ));

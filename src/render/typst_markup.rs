@@ -65,6 +65,9 @@ pub fn body(
         has_chapter,
         printed,
         images: 0,
+        last_heading: 1,
+        links: 0,
+        strikes: 0,
     };
     // Footnote definitions first: Typst places a footnote where it is
     // referenced, so each reference carries its definition's text.
@@ -81,6 +84,7 @@ pub fn body(
         i += 1;
     }
     c.images = 0;
+    c.last_heading = 1;
     c.convert(0..events.len(), &footnotes)
 }
 
@@ -90,6 +94,30 @@ struct Converter<'a, 'p> {
     printed: &'p mut dyn FnMut(&str, Origin<'_>),
     /// Images met so far, to find each one's entry in `page.images`.
     images: usize,
+    /// The level of the last heading (the chapter's own title is 1).
+    last_heading: usize,
+    /// Open links and strikethroughs: PDF/UA-1 lets text carry one
+    /// decoration at a time, and a link is underlined.
+    links: usize,
+    strikes: usize,
+}
+
+/// What closes an element, and which decoration count it ends.
+struct Closer {
+    text: &'static str,
+    ends: Option<Decoration>,
+}
+
+#[derive(Clone, Copy)]
+enum Decoration {
+    Link,
+    Strike,
+}
+
+impl Closer {
+    fn plain(text: &'static str) -> Self {
+        Closer { text, ends: None }
+    }
 }
 
 fn matching_end(events: &[Event], start: usize) -> usize {
@@ -125,7 +153,7 @@ impl Converter<'_, '_> {
         let mut out = String::new();
         let mut code: Option<String> = None;
         let mut skip_depth = 0usize;
-        let mut in_image = false;
+        let mut closers: Vec<Closer> = Vec::new();
         for i in range {
             let event = &events[i];
             if skip_depth > 0 {
@@ -152,86 +180,28 @@ impl Converter<'_, '_> {
                 continue;
             }
             match event {
-                Event::Start(tag) => match tag {
-                    Tag::Paragraph => {}
-                    Tag::Heading { level, .. } => {
-                        let level = (*level as usize).max(2);
-                        out.push_str(&format!("#heading(level: {level}, outlined: false)["));
+                Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
+                Event::Start(Tag::FootnoteDefinition(_) | Tag::HtmlBlock) => skip_depth = 1,
+                Event::Start(tag) => {
+                    let (open, close) = self.open(tag, i);
+                    out.push_str(&open);
+                    match close {
+                        Some(c) => closers.push(c),
+                        // The element is printed whole (an image): its
+                        // events up to its end are not.
+                        None => skip_depth = 1,
                     }
-                    Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
-                    Tag::CodeBlock(_) => code = Some(String::new()),
-                    Tag::List(None) => out.push_str("#list("),
-                    Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
-                    Tag::Item => out.push('['),
-                    Tag::Emphasis => out.push_str("#emph["),
-                    Tag::Strong => out.push_str("#strong["),
-                    Tag::Strikethrough => out.push_str("#strike["),
-                    Tag::Link { dest_url, .. } => match chapter_link_target(dest_url) {
-                        Some(slug) if (self.has_chapter)(slug) => {
-                            out.push_str(&format!("#link({})[", label(slug)))
+                }
+                Event::End(_) => {
+                    if let Some(c) = closers.pop() {
+                        match c.ends {
+                            Some(Decoration::Link) => self.links -= 1,
+                            Some(Decoration::Strike) => self.strikes -= 1,
+                            None => {}
                         }
-                        Some(_) => out.push_str("#["),
-                        None if is_linkable(dest_url) => {
-                            out.push_str(&format!("#link({})[", string(dest_url)))
-                        }
-                        None => out.push_str("#["),
-                    },
-                    Tag::Image { .. } => {
-                        let image = self.page.images.get(self.images);
-                        self.images += 1;
-                        match image {
-                            Some(img) => {
-                                if let ImageSource::Media(path) = &img.source {
-                                    // The description is the image's alt text
-                                    // for screen readers; it prints nothing.
-                                    let alt = if img.alt.trim().is_empty() {
-                                        path.as_str()
-                                    } else {
-                                        img.alt.as_str()
-                                    };
-                                    out.push_str(&format!(
-                                        "#image({}, alt: {}, width: 100%)",
-                                        string(&format!("/media/{path}")),
-                                        string(alt)
-                                    ));
-                                    skip_depth = 1;
-                                } else {
-                                    // Left out, as on the web: its description
-                                    // stays, so no text is lost.
-                                    out.push_str("#emph[\\[");
-                                    in_image = true;
-                                }
-                            }
-                            None => skip_depth = 1,
-                        }
+                        out.push_str(c.text);
                     }
-                    Tag::Table(aligns) => {
-                        out.push_str(&format!("#table(columns: {}, ", aligns.len().max(1)))
-                    }
-                    Tag::TableHead => out.push_str("table.header("),
-                    Tag::TableRow => {}
-                    Tag::TableCell => out.push('['),
-                    Tag::FootnoteDefinition(_) | Tag::HtmlBlock => skip_depth = 1,
-                    _ => {}
-                },
-                Event::End(tag) => match tag {
-                    TagEnd::Paragraph => out.push_str("\n\n"),
-                    TagEnd::Heading(_) => out.push_str("]\n\n"),
-                    TagEnd::BlockQuote(_) => out.push_str("]\n\n"),
-                    TagEnd::List(_) => out.push_str(")\n\n"),
-                    TagEnd::Item => out.push_str("],\n"),
-                    TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
-                        out.push(']')
-                    }
-                    TagEnd::Image if in_image => {
-                        out.push_str("\\]]");
-                        in_image = false;
-                    }
-                    TagEnd::Table => out.push_str(")\n\n"),
-                    TagEnd::TableHead => out.push_str("),\n"),
-                    TagEnd::TableCell => out.push_str("], "),
-                    _ => {}
-                },
+                }
                 Event::Text(t) => {
                     let t = self.text(t, i);
                     out.push_str(&t);
@@ -254,6 +224,121 @@ impl Converter<'_, '_> {
             }
         }
         out
+    }
+
+    /// The markup that opens `tag` (event `i`), and what closes it; `None`
+    /// when the element is printed whole here.
+    fn open(&mut self, tag: &Tag, i: usize) -> (String, Option<Closer>) {
+        let plain =
+            |open: &str, close: &'static str| (open.to_string(), Some(Closer::plain(close)));
+        match tag {
+            Tag::Paragraph => plain("", "\n\n"),
+            Tag::Heading { level, .. } => {
+                // PDF/UA-1: a heading has words, and levels go down one at a
+                // time; a heading without words is printed as its content.
+                let end = matching_end(&self.page.events, i);
+                // An image's description is not the heading's words.
+                let mut in_image = 0usize;
+                let has_words = self.page.events[i + 1..end].iter().any(|e| {
+                    match e {
+                        Event::Start(Tag::Image { .. }) => in_image += 1,
+                        Event::End(TagEnd::Image) => in_image -= 1,
+                        Event::Text(t) | Event::Code(t) => {
+                            return in_image == 0 && !t.trim().is_empty();
+                        }
+                        _ => {}
+                    }
+                    false
+                });
+                if !has_words {
+                    return plain("", "\n\n");
+                }
+                let level = (*level as usize).max(2).min(self.last_heading + 1);
+                self.last_heading = level;
+                plain(
+                    &format!("#heading(level: {level}, outlined: false)["),
+                    "]\n\n",
+                )
+            }
+            Tag::BlockQuote(_) => plain("#quote(block: true)[", "]\n\n"),
+            Tag::List(None) => plain("#list(", ")\n\n"),
+            Tag::List(Some(start)) => plain(&format!("#enum(start: {start}, "), ")\n\n"),
+            Tag::Item => plain("[", "],\n"),
+            Tag::Emphasis => plain("#emph[", "]"),
+            Tag::Strong => plain("#strong[", "]"),
+            Tag::Strikethrough if self.links > 0 => plain("", ""),
+            Tag::Strikethrough => {
+                self.strikes += 1;
+                (
+                    "#strike[".to_string(),
+                    Some(Closer {
+                        text: "]",
+                        ends: Some(Decoration::Strike),
+                    }),
+                )
+            }
+            Tag::Link { dest_url, .. } => {
+                let target = match chapter_link_target(dest_url) {
+                    Some(slug) if (self.has_chapter)(slug) => Some(label(slug)),
+                    Some(_) => None,
+                    None if is_linkable(dest_url) => Some(string(dest_url)),
+                    None => None,
+                };
+                let Some(target) = target else {
+                    return plain("#[", "]");
+                };
+                self.links += 1;
+                let (open, close) = if self.strikes > 0 {
+                    (format!("#link({target})["), "]")
+                } else {
+                    (format!("#link({target})[#underline["), "]]")
+                };
+                (
+                    open,
+                    Some(Closer {
+                        text: close,
+                        ends: Some(Decoration::Link),
+                    }),
+                )
+            }
+            Tag::Image { .. } => {
+                let image = self.page.images.get(self.images);
+                self.images += 1;
+                match image {
+                    Some(img) => match &img.source {
+                        ImageSource::Media(path) => {
+                            // The description is the image's alt text for
+                            // screen readers; it prints nothing.
+                            let alt = if img.alt.trim().is_empty() {
+                                path.as_str()
+                            } else {
+                                img.alt.as_str()
+                            };
+                            (
+                                format!(
+                                    "#image({}, alt: {}, width: 100%)",
+                                    string(&format!("/media/{path}")),
+                                    string(alt)
+                                ),
+                                None,
+                            )
+                        }
+                        // Left out, as on the web: its description stays,
+                        // so no text is lost.
+                        ImageSource::Foreign => plain("#emph[\\[", "\\]]"),
+                    },
+                    None => (String::new(), None),
+                }
+            }
+            Tag::Table(aligns) => plain(
+                &format!("#table(columns: {}, ", aligns.len().max(1)),
+                ")\n\n",
+            ),
+            Tag::TableHead => plain("table.header(", "),\n"),
+            Tag::TableRow => plain("", ""),
+            Tag::TableCell => plain("[", "], "),
+            _ => plain("", ""),
+        }
     }
 }
 
@@ -320,9 +405,9 @@ mod tests {
     #[test]
     fn links_lists_tables_footnotes() {
         let out = md("[w](work.md) [x](nope.md) [e](https://example.org/\"x)\n\n- a\n- b\n\n1. c\n\n| h |\n|---|\n| d |\n\nN[^1].\n\n[^1]: Note.\n");
-        assert!(out.contains("#link(<ch-work>)[w]"), "{out}");
+        assert!(out.contains("#link(<ch-work>)[#underline[w]]"), "{out}");
         assert!(out.contains("#[x]"));
-        assert!(out.contains("#link(\"https://example.org/\\\"x\")[e]"));
+        assert!(out.contains("#link(\"https://example.org/\\\"x\")[#underline[e]]"));
         assert!(out.contains("#list([a],\n[b],\n)"), "{out}");
         assert!(out.contains("#enum(start: 1, "));
         assert!(
@@ -330,6 +415,27 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("#footnote[Note\\.]"), "{out}");
+    }
+
+    /// PDF/UA-1 rules the content must not break: one text decoration at a
+    /// time, headings that have words and never skip a level.
+    #[test]
+    fn output_follows_pdf_ua() {
+        let out = md("~~a [b](https://example.org) c~~ [~~d~~](https://example.org)\n");
+        assert!(
+            out.contains("#strike[a #link(\"https://example.org\")[b] c]"),
+            "{out}"
+        );
+        assert!(
+            out.contains("#link(\"https://example.org\")[#underline[d]]"),
+            "{out}"
+        );
+        let out = md("### three\n\n###### six\n\n## two\n\n#\n\n## ![map](https://x.org/m.png)\n");
+        let levels: Vec<&str> = out
+            .match_indices("#heading(level: ")
+            .map(|(i, _)| &out[i + 16..i + 17])
+            .collect();
+        assert_eq!(levels, ["2", "3", "2"], "{out}");
     }
 
     #[test]

@@ -1,24 +1,31 @@
-//! `contacts.vcf`: every contact of a corridor as vCard 4.0 (RFC 6350), so a
+//! `contacts.vcf`: every contact of a guide as vCard 4.0 (RFC 6350), so a
 //! reader saves all numbers to the phone in one tap.
 
-use crate::model::{Contact, Corridor, Site};
+use super::{html::Shared, Format};
+use crate::guide::{ContactView, Guide};
 
-pub fn render(site: &Site, corridor: &Corridor, lang: &str) -> String {
-    let chain = site.fallback_chain(corridor, lang);
+pub const FORMAT: Format = Format {
+    name: |_| "contacts.vcf".to_string(),
+    render: |shared: &Shared, gi| Ok(render(&shared.guides[gi]).into_bytes()),
+    label: "save-contacts",
+};
+
+pub fn render(guide: &Guide) -> String {
     let mut out = String::new();
-    for c in site.contacts(corridor) {
-        card(&mut out, c, &chain);
+    for c in &guide.contacts {
+        card(&mut out, guide, c);
     }
     out
 }
 
-fn card(out: &mut String, c: &Contact, chain: &[&str]) {
+fn card(out: &mut String, guide: &Guide, view: &ContactView) {
+    let c = view.contact;
     let mut line = |s: String| fold(out, &s);
     line("BEGIN:VCARD".into());
     line("VERSION:4.0".into());
-    let name = c.name.get(chain);
-    line(format!("FN:{}", escape(&name)));
-    line(format!("ORG:{}", escape(&name)));
+    let name = &view.name.text;
+    line(format!("FN:{}", escape(name)));
+    line(format!("ORG:{}", escape(name)));
     if let Some(tel) = c.tel() {
         line(format!("TEL;VALUE=uri;TYPE=voice:tel:{tel}"));
     }
@@ -37,13 +44,16 @@ fn card(out: &mut String, c: &Contact, chain: &[&str]) {
     if let Some(u) = c.telegram_url() {
         line(format!("URL;TYPE=telegram:{}", escape(&u)));
     }
-    let mut note = Vec::new();
-    if let Some(d) = &c.description {
-        note.push(d.get(chain));
-    }
-    if let Some(h) = &c.hours {
-        note.push(h.get(chain));
-    }
+    // How far to trust the number travels with it into the phone's
+    // address book.
+    let note: Vec<String> = [
+        view.description.as_ref().map(|d| d.text.clone()),
+        view.hours.as_ref().map(|h| h.text.clone()),
+        guide.verified_text(c),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if !note.is_empty() {
         line(format!("NOTE:{}", escape(&note.join(" — "))));
     }

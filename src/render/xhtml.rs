@@ -1,70 +1,85 @@
-//! XHTML for the EPUB: the tree the sanitiser already built, written out as
-//! XML (void elements closed, every entity numeric, `xml:lang` beside
-//! `lang`), so EPUB chapters say exactly what the web pages say.
-
-use ammonia::rcdom::{Handle, NodeData};
+//! XHTML for the EPUB, from the sanitiser's HTML5. That output is regular:
+//! html5ever writes every attribute value in double quotes (escaping `&` and
+//! `"`), escapes `&`, `<` and `>` in text, and names no entity but `&nbsp;`;
+//! the sanitiser leaves no comments, scripts or styles. So XHTML is that text
+//! with void elements closed, `&nbsp;` numeric, `<` escaped in attribute
+//! values and `xml:lang` beside every `lang`. epubcheck, run by the tests on
+//! every EPUB, is the judge.
 
 const VOID: [&str; 14] = [
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
 ];
 
-/// The children of `root` (a sanitised fragment) as XHTML.
-pub fn fragment(root: &Handle) -> String {
-    let mut out = String::new();
-    for child in root.children.borrow().iter() {
-        node(child, &mut out);
+/// Sanitised HTML5 as XHTML.
+pub fn from_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        text(&rest[..lt], &mut out);
+        rest = &rest[lt..];
+        let end = tag_end(rest);
+        tag(&rest[..end], &mut out);
+        rest = &rest[end..];
     }
+    text(rest, &mut out);
     out
 }
 
-fn node(handle: &Handle, out: &mut String) {
-    match &handle.data {
-        NodeData::Document => {
-            for child in handle.children.borrow().iter() {
-                node(child, out);
-            }
+fn text(s: &str, out: &mut String) {
+    out.push_str(&s.replace("&nbsp;", "&#160;"));
+}
+
+/// The length of the tag at the start of `s`, up to and with its `>`
+/// outside quotes.
+fn tag_end(s: &str) -> usize {
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return i + 1,
+            _ => {}
         }
-        NodeData::Text { contents } => escape(&contents.borrow(), false, out),
-        NodeData::Element { name, attrs, .. } => {
-            let tag: &str = &name.local;
-            // ammonia's fragment root wraps everything in <html>.
-            if tag == "html" {
-                for child in handle.children.borrow().iter() {
-                    node(child, out);
-                }
-                return;
-            }
-            out.push('<');
-            out.push_str(tag);
-            for attr in attrs.borrow().iter() {
-                let key: &str = &attr.name.local;
-                out.push(' ');
-                out.push_str(key);
-                out.push_str("=\"");
-                escape(&attr.value, true, out);
-                out.push('"');
-                if key == "lang" {
-                    out.push_str(" xml:lang=\"");
-                    escape(&attr.value, true, out);
-                    out.push('"');
-                }
-            }
-            if VOID.contains(&tag) {
-                out.push_str("/>");
-                return;
-            }
-            out.push('>');
-            for child in handle.children.borrow().iter() {
-                node(child, out);
-            }
-            out.push_str("</");
-            out.push_str(tag);
-            out.push('>');
+    }
+    s.len()
+}
+
+fn tag(t: &str, out: &mut String) {
+    let inner = t
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(t);
+    if inner.starts_with('/') {
+        out.push_str(t);
+        return;
+    }
+    let inner = inner.strip_suffix('/').unwrap_or(inner).trim_end();
+    let name_end = inner
+        .find(|c: char| c.is_ascii_whitespace())
+        .unwrap_or(inner.len());
+    let name = &inner[..name_end];
+    out.push('<');
+    out.push_str(name);
+    let mut attrs = &inner[name_end..];
+    while let Some(eq) = attrs.find('=') {
+        let key = attrs[..eq].trim();
+        let after = &attrs[eq + 1..];
+        let value_start = after.find('"').map_or(after.len(), |q| q + 1);
+        let value_len = after[value_start..]
+            .find('"')
+            .unwrap_or(after.len() - value_start);
+        let value = &after[value_start..value_start + value_len];
+        let value = value.replace('<', "&lt;").replace("&nbsp;", "&#160;");
+        out.push_str(&format!(" {key}=\"{value}\""));
+        if key == "lang" {
+            out.push_str(&format!(" xml:lang=\"{value}\""));
         }
-        NodeData::Comment { .. }
-        | NodeData::Doctype { .. }
-        | NodeData::ProcessingInstruction { .. } => {}
+        attrs = &after[(value_start + value_len + 1).min(after.len())..];
+    }
+    if VOID.contains(&name.to_ascii_lowercase().as_str()) {
+        out.push_str("/>");
+    } else {
+        out.push('>');
     }
 }
 
@@ -80,5 +95,32 @@ pub fn escape(s: &str, attribute: bool, out: &mut String) {
             c if (c as u32) < 0x20 || matches!(c as u32, 0xFFFE | 0xFFFF) => {}
             c => out.push(c),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_html;
+
+    #[test]
+    fn void_elements_close_and_entities_are_numeric() {
+        assert_eq!(
+            from_html("<p>a<br>b&nbsp;c <img src=\"media/x.png\" alt=\"a > b < c\"></p><hr>"),
+            "<p>a<br/>b&#160;c <img src=\"media/x.png\" alt=\"a > b &lt; c\"/></p><hr/>"
+        );
+    }
+
+    #[test]
+    fn lang_gets_its_xml_twin() {
+        assert_eq!(
+            from_html("<span lang=\"ru\" id=\"x\">т</span>"),
+            "<span lang=\"ru\" xml:lang=\"ru\" id=\"x\">т</span>"
+        );
+    }
+
+    #[test]
+    fn the_sanitisers_output_stays_as_it_is_otherwise() {
+        let html = "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&amp; &lt;x&gt;</td></tr></tbody></table>";
+        assert_eq!(from_html(html), html);
     }
 }

@@ -51,12 +51,16 @@ pub(crate) struct Shared {
     clients: Mutex<Vec<mpsc::Sender<()>>>,
     /// Bumped by every build; PDF work of an older build stops.
     generation: AtomicU64,
-    /// Output path → (hash of its Typst markup, PDF bytes).
-    pdfs: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    /// A6 guide path → the hash of its Typst markup, and the PDFs made from
+    /// it.
+    pdfs: Mutex<HashMap<String, (u64, PdfFiles)>>,
     /// The newest build's guides to typeset, for the PDF worker.
     pdf_work: Mutex<Option<PdfWork>>,
     pdf_wanted: Condvar,
 }
+
+/// The A6 guide and the A4 booklet: (output path, bytes) each.
+type PdfFiles = [(String, Vec<u8>); 2];
 
 struct PdfWork {
     generation: u64,
@@ -271,10 +275,15 @@ fn build_html(shared: &Shared) -> Result<Built, Vec<Diagnostic>> {
         pdf: true,
         progress: None,
     };
-    let mut output = render::render_html(&site, &opts)?;
-    for (path, (_, bytes)) in shared.pdfs.lock().unwrap().iter() {
-        output.files.insert(path.clone(), bytes.clone());
-    }
+    let made: std::collections::BTreeMap<String, Vec<u8>> = shared
+        .pdfs
+        .lock()
+        .unwrap()
+        .values()
+        .flat_map(|(_, files)| files.iter().cloned())
+        .collect();
+    let mut output = render::render_html(&site, &opts, &made)?;
+    output.files.extend(made);
     write::write(&shared.out, &output).map_err(|e| {
         vec![Diagnostic::error(
             ".",
@@ -325,17 +334,23 @@ fn typeset_pdfs(shared: &Shared, work: &PdfWork) {
                 return;
             }
             match job.typeset(markup) {
-                Ok(bytes) if !superseded() => {
-                    let path = shared.out.join(&job.path);
-                    let tmp = path.with_extension("pdf.tmp");
-                    if std::fs::write(&tmp, &bytes).is_ok() {
-                        let _ = std::fs::rename(&tmp, &path);
+                Ok(typeset) if !superseded() => {
+                    let files = [
+                        (job.path.clone(), typeset.guide),
+                        (job.booklet.clone(), typeset.booklet),
+                    ];
+                    for (path, bytes) in &files {
+                        let path = shared.out.join(path);
+                        let tmp = path.with_extension("pdf.tmp");
+                        if std::fs::write(&tmp, bytes).is_ok() {
+                            let _ = std::fs::rename(&tmp, &path);
+                        }
                     }
                     shared
                         .pdfs
                         .lock()
                         .unwrap()
-                        .insert(job.path.clone(), (hash, bytes));
+                        .insert(job.path.clone(), (hash, files));
                 }
                 Ok(_) => {}
                 Err(d) => diagnostic::report(&[d]),

@@ -100,7 +100,7 @@ fn clean_site_passes_strict() {
     std::fs::remove_dir_all(site.root.join("content/kg-fi/ru")).unwrap();
     site.write(
         "content/kg-fi/corridor.yaml",
-        "origin: KG\ndestination: FI\nsource_language: en\nlanguages: [en]\ntitle: { en: \"T\" }\nchapters: [intro, work, shared-tips, contacts]\n",
+        "origin: KG\ndestination: FI\nsource_language: en\nlanguages: [en]\ntitle: { en: \"T\" }\nupdated: 2026-01-02\nchapters: [intro, work, shared-tips, contacts]\n",
     );
     let run = site.run(&["check", "--strict"]);
     run.assert_code(0);

@@ -297,3 +297,78 @@ proptest! {
         let _ = check_site(&root).unwrap();
     }
 }
+
+/// Pieces of Markdown that combine into any structure a page can have.
+fn markdown_piece() -> impl Strategy<Value = String> {
+    let word = "[a-zA-Zа-я0-9]{1,8}";
+    prop_oneof![
+        (1..=6usize, word).prop_map(|(n, w)| format!("{} {w}", "#".repeat(n))),
+        Just("#".to_string()),
+        word.prop_map(|w| format!("- {w}")),
+        word.prop_map(|w| format!("  - {w}")),
+        word.prop_map(|w| format!("1. {w}")),
+        word.prop_map(|w| format!("> {w}")),
+        word.prop_map(|w| format!("> - {w}")),
+        word.prop_map(|w| format!("- > {w}")),
+        word.prop_map(|w| format!("[{w}](https://example.org/{w})")),
+        word.prop_map(|w| format!("[{w}](page.md)")),
+        word.prop_map(|w| format!("[{w}](#{w})")),
+        word.prop_map(|w| format!("[{w}](other/{w}.html)")),
+        Just("[](https://example.org)".to_string()),
+        word.prop_map(|w| format!("~~{w}~~")),
+        word.prop_map(|w| format!("~~a [{w}](https://example.org) b~~")),
+        word.prop_map(|w| format!("[~~{w}~~ *x*](https://example.org)")),
+        word.prop_map(|w| format!("*{w}* **{w}** ***{w}***")),
+        word.prop_map(|w| format!("`{w}`")),
+        word.prop_map(|w| format!("```\n{w}\n```")),
+        word.prop_map(|w| format!("| {w} | b |\n|---|---|\n| c | {w} |")),
+        word.prop_map(|w| format!("{w}[^n]\n\n[^n]: {w}")),
+        word.prop_map(|w| format!("![{w}](https://example.org/{w}.png)")),
+        word.prop_map(|w| format!("## ![{w}](https://example.org/{w}.png)")),
+        word.prop_map(|w| format!("<b>{w}</b> <details>{w}</details>")),
+        word.prop_map(|w| format!("<ul><p>{w}</p></ul>")),
+        Just("---".to_string()),
+        Just("line  \nbreak".to_string()),
+        word,
+    ]
+}
+
+fn markdown() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            markdown_piece(),
+            prop::sample::select(vec!["\n", "\n\n", " ", "\n\n\n"]),
+        ),
+        1..25,
+    )
+    .prop_map(|parts| parts.into_iter().map(|(p, sep)| p + sep).collect())
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    /// Whatever structure a page has, a passing check means a passing build:
+    /// the PDF (PDF/UA-1 and PDF/A-2a) and every other output.
+    #[test]
+    fn any_markdown_structure_that_checks_builds(body in markdown()) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        site_with(&root, &Fields {
+            site_title: "S".into(), corridor_title: "C".into(), title: "T".into(),
+            summary: "S".into(), name: "N".into(), description: "D".into(),
+            hours: "H".into(), body,
+        });
+        let diags = check_site(&root).unwrap();
+        if diags.iter().any(|d| d.is_error()) {
+            return Ok(());
+        }
+        let built = build(&BuildOptions {
+            site: root.clone(),
+            out: tmp.path().join("public"),
+            base_url: None,
+            pdf: true,
+            progress: None,
+        });
+        prop_assert!(built.is_ok(), "check passed but build failed: {:?}", built.err());
+    }
+}
