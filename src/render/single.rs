@@ -19,7 +19,7 @@ pub const FORMAT: Format = Format {
 /// What the one-file guide adds to the site's stylesheet.
 const EXTRA_CSS: &str = ".toc ol{padding-left:1.4rem}.toc a{display:inline-flex;align-items:center;min-height:44px}\
 .chapter{border-top:1px solid var(--line);margin-top:2rem}.qr svg{width:12rem;max-width:100%;height:auto}\
-.note{color:var(--muted)}";
+.note{color:var(--muted)}.address a{display:inline-flex;align-items:center;min-height:44px;overflow-wrap:anywhere}";
 
 fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
     let guide = &shared.guides[gi];

@@ -7,6 +7,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { buildSite, serve, launch, corridorPages, LANGS, CORRIDOR } from './harness.mjs';
 
@@ -144,6 +145,29 @@ for (const mode of MODES) {
     assert.deepEqual(failures, []);
   });
 }
+
+test('one-file guide: opened from file:// at 360 px with JavaScript off, it asks for nothing', async () => {
+  const failures = [];
+  for (const lang of LANGS) {
+    const url = pathToFileURL(join(out, lang, CORRIDOR, `${CORRIDOR}-${lang}.html`)).href;
+    const options = { viewport: { width: 360, height: 640 } };
+    const context = await browser.newContext({ ...options, javaScriptEnabled: false });
+    const axeContext = await browser.newContext(options);
+    const requests = [];
+    for (const c of [context, axeContext]) c.on('request', (r) => requests.push(r.url()));
+    const page = await context.newPage();
+    await page.goto(url);
+    const facts = await page.evaluate(measure);
+    failures.push(...facts.problems.map((p) => `${lang}: ${p}`));
+    if (!facts.emergency) failures.push(`${lang}: no emergency tel: link`);
+    failures.push(...(await axe(axeContext, url)).map((v) => `${lang}: axe ${v}`));
+    const others = requests.filter((u) => u !== url && !u.startsWith('data:'));
+    if (others.length) failures.push(`${lang}: requests ${others.join(', ')}`);
+    await context.close();
+    await axeContext.close();
+  }
+  assert.deepEqual(failures, []);
+});
 
 test('print: print.html at A6 clips no text or table, and prints every chapter', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -1,6 +1,7 @@
 //! Integration tests: the real `pocketguide` binary on fixture sites copied
 //! into fresh temporary folders. One module per feature.
 
+mod booklet;
 mod build;
 mod check;
 mod example;
@@ -9,5 +10,6 @@ mod properties;
 mod reliability;
 mod safety;
 mod serve;
+mod share;
 mod support;
 mod translations;
