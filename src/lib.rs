@@ -170,29 +170,81 @@ pub fn translation_status(site_dir: &Path) -> Result<(Site, Vec<translations::Ro
     Ok((site, rows))
 }
 
+/// A file named on the command line, relative to the current folder or to
+/// the site, as a path relative to the site.
+fn site_relative(site_dir: &Path, file: &Path) -> Result<PathBuf, Error> {
+    let root = site_dir
+        .canonicalize()
+        .map_err(|e| Error::Usage(format!("cannot open {}: {e}", site_dir.display())))?;
+    match file.canonicalize() {
+        Ok(abs) => abs.strip_prefix(&root).map(Path::to_path_buf).map_err(|_| {
+            Error::Content(vec![Diagnostic::error(
+                file,
+                None,
+                "is not inside the site folder",
+            )])
+        }),
+        Err(_) if site_dir.join(file).is_file() => Ok(file.to_path_buf()),
+        Err(e) => Err(Error::Usage(format!("cannot open {}: {e}", file.display()))),
+    }
+}
+
 /// `pocketguide translations --stamp FILE`: FILE relative to the current
 /// folder or to the site. Returns the hash written.
 pub fn stamp(site_dir: &Path, file: &Path) -> Result<String, Error> {
     let site = load_site(site_dir)?;
-    let root = site_dir
-        .canonicalize()
-        .map_err(|e| Error::Usage(format!("cannot open {}: {e}", site_dir.display())))?;
-    let rel = match file.canonicalize() {
-        Ok(abs) => abs
-            .strip_prefix(&root)
-            .map(Path::to_path_buf)
-            .map_err(|_| {
-                Error::Content(vec![Diagnostic::error(
-                    file,
-                    None,
-                    "is not inside the site folder",
-                )])
-            })?,
-        Err(_) if site_dir.join(file).is_file() => file.to_path_buf(),
-        Err(e) => return Err(Error::Usage(format!("cannot open {}: {e}", file.display()))),
-    };
+    let rel = site_relative(site_dir, file)?;
     translations::stamp(&site, &rel)
         .map_err(|e| Error::Content(vec![Diagnostic::error(&rel, None, e.to_string())]))
+}
+
+/// What `translations diff` shows: the translation, its source page and
+/// the changes between the version it was made from and now.
+pub struct DiffReport {
+    pub translation: PathBuf,
+    pub source: PathBuf,
+    pub changes: translations::SourceChanges,
+}
+
+/// `pocketguide translations diff FILE`.
+pub fn translation_diff(site_dir: &Path, file: &Path) -> Result<DiffReport, Error> {
+    let site = load_site(site_dir)?;
+    let rel = site_relative(site_dir, file)?;
+    let content = |m: String| Error::Content(vec![Diagnostic::error(&rel, None, m)]);
+    let t = translations::translation_of(&site, &rel).map_err(|e| content(e.to_string()))?;
+    let changes = translations::source_changes(&site, &t).map_err(|e| content(e.to_string()))?;
+    Ok(DiffReport {
+        translation: rel.clone(),
+        source: t.source.file.clone(),
+        changes,
+    })
+}
+
+/// `pocketguide translations export --lang L [--corridor C] --out DIR`:
+/// the PO files written.
+pub fn export_po(
+    site_dir: &Path,
+    lang: &str,
+    corridor: Option<&str>,
+    out: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    let site = load_site(site_dir)?;
+    translations::po::export(&site, lang, corridor, out).map_err(Error::Usage)
+}
+
+/// `pocketguide translations import FILE.po`.
+pub fn import_po(site_dir: &Path, po: &Path) -> Result<translations::po::Imported, Error> {
+    let site = load_site(site_dir)?;
+    if !po.is_file() {
+        return Err(Error::Usage(format!("{} is not a file", po.display())));
+    }
+    translations::po::import(&site, po).map_err(Error::Content)
+}
+
+/// `pocketguide translations --format html`: the status page.
+pub fn translation_status_page(site_dir: &Path) -> Result<String, Error> {
+    let site = load_site(site_dir)?;
+    Ok(translations::report::page(&site))
 }
 
 /// `pocketguide new corridor NAME`: the files created, relative to the site.

@@ -167,6 +167,15 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
                     }
                 }
                 match tag {
+                    // "2019. aastal" (Estonian, and dates in other
+                    // languages) at a line's start makes a list from 2019.
+                    Tag::List(Some(start)) if *start > 99 => {
+                        a.diagnostics.push(Diagnostic::warning(
+                            file,
+                            Some(line),
+                            format!("'{start}.' at the start of a line makes a numbered list that starts at {start}: if it is a year or a number, write '{start}\\.'"),
+                        ));
+                    }
                     Tag::Link { dest_url, .. } => {
                         if let Some(slug) = chapter_link_target(dest_url) {
                             a.links.push((slug.to_string(), line));
@@ -734,6 +743,17 @@ mod tests {
         assert!(d[0].message.contains("raw HTML nests"), "{d:?}");
         let fine = "<p>a<p>b<br><img src=x><hr>".repeat(50);
         assert!(HtmlNesting::default().feed(&fine).is_none());
+    }
+
+    #[test]
+    fn a_year_at_a_lines_start_is_reported() {
+        let d = analyse(Path::new("a.md"), "Text.\n\n2019. aastal said…\n", 4).diagnostics;
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(6));
+        assert!(d[0].message.contains("write '2019\\.'"), "{}", d[0].message);
+        assert!(analyse(Path::new("a.md"), "1. one\n2. two\n", 1)
+            .diagnostics
+            .is_empty());
     }
 
     #[test]

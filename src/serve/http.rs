@@ -20,6 +20,8 @@ const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub const EVENTS: &str = "/__pocketguide/events";
+/// The live translation status page.
+pub const TRANSLATIONS: &str = "/__pocketguide/translations";
 const RELOAD_SCRIPT: &str = "<script>new EventSource(\"/__pocketguide/events\").onmessage=function(){location.reload()}</script>";
 
 /// Accepts connections on a thread of its own, one thread per connection
@@ -145,6 +147,21 @@ fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
     let path = path.split('#').next().unwrap_or("");
     if path == EVENTS {
         return events(stream, shared);
+    }
+    if path == TRANSLATIONS {
+        // Read afresh on each request: it is cheap next to a translator's
+        // reading, and never stale.
+        let page = crate::translation_status_page(&shared.site)
+            .unwrap_or_else(|_| "<!doctype html><html lang=\"en\"><body><p>The site cannot be read: see the errors.</p></body></html>".to_string());
+        let html = inject(&page, None);
+        return respond(
+            &mut stream,
+            "200 OK",
+            "text/html; charset=utf-8",
+            html.as_bytes(),
+            head,
+            &[],
+        );
     }
     let errors = shared.errors.read().unwrap().clone();
     match resolve(&shared.out, path) {

@@ -388,7 +388,8 @@ fn error_panel(diags: &[Diagnostic]) -> String {
         "<div id=\"pocketguide-errors\" role=\"alert\" style=\"background:#fff0f0;color:#600;border:3px solid #b00020;padding:1rem;margin:0 0 1rem;font:16px/1.4 system-ui,sans-serif\">\
          <strong>pocketguide: the site has errors; this preview shows the last good build.</strong>\
          <pre style=\"white-space:pre-wrap;overflow-wrap:anywhere\">{}</pre>\
-         Fix the files and save: this page reloads by itself.</div>",
+         Fix the files and save: this page reloads by itself. \
+         <a href=\"/__pocketguide/translations\">Translation status</a></div>",
         lines.join("\n")
     )
 }

@@ -13,3 +13,4 @@ mod serve;
 mod share;
 mod support;
 mod translations;
+mod translators;

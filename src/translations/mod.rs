@@ -1,8 +1,18 @@
-//! Translation state: the hash a translation records of its source page, and
-//! the status of each corridor × chapter × language.
+//! Translation state: the hash a translation records of its source page, the
+//! status of each corridor × chapter × language, and the translators' tools
+//! on top: what changed since a translation was made ([`diff`], from git
+//! [`history`]), the gettext PO round trip ([`po`], over [`blocks`]) and
+//! the status page ([`report`]).
 
-use crate::model::{ChapterText, Corridor, Site, CONTACTS_CHAPTER};
+pub mod blocks;
+pub mod diff;
+pub mod history;
+pub mod po;
+pub mod report;
+
+use crate::model::{ChapterText, Corridor, Page, Site, CONTACTS_CHAPTER};
 use sha2::{Digest, Sha256};
+use std::path::Path;
 
 /// The hash of a page as readers see it: title, summary and body, with line
 /// endings normalised (a Windows editor must not make every page outdated)
@@ -19,6 +29,101 @@ pub fn page_hash(title: &str, summary: Option<&str>, body: &str) -> String {
     h.update(body.trim_end().as_bytes());
     let digest = h.finalize();
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A version of a page as its text: what the hash covers.
+pub struct PageText {
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: String,
+}
+
+/// A page's file text (any version of it) as title, summary and body.
+pub fn parse_page_text(text: &str) -> Option<PageText> {
+    #[derive(serde::Deserialize)]
+    struct Front {
+        #[serde(default)]
+        title: Option<String>,
+        #[serde(default)]
+        summary: Option<String>,
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (fm, body, _) = crate::source::split_front_matter(text)?;
+    let front: Front = crate::yaml::parse(fm).ok()?;
+    Some(PageText {
+        title: front.title.unwrap_or_default(),
+        summary: front.summary,
+        body: body.to_string(),
+    })
+}
+
+/// The hash of a page's file text, as a translation would record it.
+pub fn hash_of_text(text: &str) -> Option<String> {
+    let p = parse_page_text(text)?;
+    Some(page_hash(&p.title, p.summary.as_deref(), &p.body))
+}
+
+/// What changed in a translation's source page since it was translated.
+pub struct SourceChanges {
+    /// The earlier version, or `None` when the translation is up to date.
+    pub since: Option<history::Version>,
+    pub hunks: Vec<diff::Hunk>,
+}
+
+#[derive(Debug)]
+pub enum ChangesError {
+    /// The translation records no `source_hash`.
+    NeverStamped,
+    History(history::HistoryError),
+}
+
+impl std::fmt::Display for ChangesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangesError::NeverStamped => f.write_str(
+                "this translation has no source_hash, so which version of the source it was made from is not known: compare it with the source page, then stamp it",
+            ),
+            ChangesError::History(e) => e.fmt(f),
+        }
+    }
+}
+
+/// The word-level changes in `t`'s source page between the version its
+/// `source_hash` records (found in git) and the page as it is now.
+pub fn source_changes(site: &Site, t: &Translation) -> Result<SourceChanges, ChangesError> {
+    let source = t.source;
+    let Some(wanted) = t.page.source_hash.as_deref() else {
+        return Err(ChangesError::NeverStamped);
+    };
+    if wanted == source.hash {
+        return Ok(SourceChanges {
+            since: None,
+            hunks: Vec::new(),
+        });
+    }
+    let version = history::find(&site.root, &source.file, |text| {
+        hash_of_text(text).as_deref() == Some(wanted)
+    })
+    .map_err(ChangesError::History)?;
+    let old = parse_page_text(&version.text)
+        .ok_or(ChangesError::History(history::HistoryError::NotFound))?;
+    let mut hunks: Vec<diff::Hunk> = Vec::new();
+    hunks.extend(diff::field("title", old.title.trim(), source.title.trim()));
+    hunks.extend(diff::field(
+        "summary",
+        old.summary.as_deref().unwrap_or("").trim(),
+        source.summary.as_deref().unwrap_or("").trim(),
+    ));
+    let norm = |s: &str| s.replace("\r\n", "\n");
+    hunks.extend(diff::body(
+        norm(&old.body).trim_end(),
+        norm(&source.body).trim_end(),
+        source.body_line,
+    ));
+    Ok(SourceChanges {
+        since: Some(version),
+        hunks,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,10 +274,15 @@ impl std::fmt::Display for StampError {
     }
 }
 
-/// Records the current hash of its source page in the translation `rel`
-/// (relative to the site), changing no other byte. Returns the hash.
-pub fn stamp(site: &Site, rel: &std::path::Path) -> Result<String, StampError> {
-    let shown = crate::diagnostic::display_path(rel);
+/// A translation page with the corridor it belongs to and its source page.
+pub struct Translation<'a> {
+    pub page: &'a Page,
+    pub corridor: &'a Corridor,
+    pub source: &'a Page,
+}
+
+/// The translation at `rel` (relative to the site), or why it is not one.
+pub fn translation_of<'a>(site: &'a Site, rel: &Path) -> Result<Translation<'a>, StampError> {
     let page = site.pages.iter().find(|p| p.file == rel).ok_or_else(|| {
         StampError::NotAChapter(
             "not a page of this site (content/<corridor>/<lang>/<slug>.md)".to_string(),
@@ -195,7 +305,7 @@ pub fn stamp(site: &Site, rel: &std::path::Path) -> Result<String, StampError> {
         })?;
     if page.lang == corridor.source_language {
         return Err(StampError::IsSource(format!(
-            "this is the source page ({} is the source language of {}); stamp its translations instead",
+            "this is the source page ({} is the source language of {}); use it with its translations instead",
             page.lang, corridor.slug
         )));
     }
@@ -207,6 +317,18 @@ pub fn stamp(site: &Site, rel: &std::path::Path) -> Result<String, StampError> {
                 corridor.source_language
             ))
         })?;
+    Ok(Translation {
+        page,
+        corridor,
+        source,
+    })
+}
+
+/// Records the current hash of its source page in the translation `rel`
+/// (relative to the site), changing no other byte. Returns the hash.
+pub fn stamp(site: &Site, rel: &Path) -> Result<String, StampError> {
+    let shown = crate::diagnostic::display_path(rel);
+    let Translation { source, .. } = translation_of(site, rel)?;
     let path = site.root.join(rel);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| StampError::Io(format!("cannot read {shown}: {e}")))?;
