@@ -173,6 +173,8 @@ fn check_corridor(
         ));
     }
 
+    check_emergency_hours(site, corridor, d);
+
     let mut seen = HashSet::new();
     for chapter in &corridor.chapters {
         let slug = chapter.slug.as_str();
@@ -270,6 +272,34 @@ fn check_corridor(
                 }
                 _ => {}
             }
+        }
+    }
+}
+
+/// A contact on every page and the printed cover must answer when a reader
+/// in danger calls: `hours: "24/7"`, unless the corridor lists it in
+/// `emergency_office_hours`.
+fn check_emergency_hours(site: &Site, corridor: &Corridor, d: &mut Vec<Diagnostic>) {
+    for c in site.emergency_contacts(corridor) {
+        if corridor.emergency_office_hours.contains(&c.id) {
+            continue;
+        }
+        let round_the_clock = c.hours.as_ref().is_some_and(|h| {
+            h.texts
+                .values()
+                .chain(h.any_language.iter())
+                .any(|t| t.contains("24/7"))
+        });
+        if !round_the_clock {
+            d.push(Diagnostic::warning(
+                &c.file,
+                Some(c.line_of("hours")),
+                format!(
+                    "contact '{}' is an emergency contact (on every page and the printed cover) but its hours do not say \"24/7\": a reader in danger must not be sent to a closed line. Set `emergency: false`, or list it under `emergency_office_hours` in {} if that is meant",
+                    c.id,
+                    crate::diagnostic::display_path(&corridor.file)
+                ),
+            ));
         }
     }
 }
@@ -635,7 +665,9 @@ pub fn valid_phone(phone: &str, allow_short: bool) -> Result<(), String> {
             _ => Err("no such number in its country's numbering plan".into()),
         };
     }
-    if allow_short && (2..=6).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()) {
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    let spaced = p.chars().all(|c| c.is_ascii_digit() || c == ' ') && !p.contains("  ");
+    if allow_short && (2..=6).contains(&digits) && spaced {
         return Ok(());
     }
     Err(if allow_short {
@@ -657,6 +689,8 @@ mod tests {
         assert!(valid_phone("+372 612 3500", true).is_ok());
         assert!(valid_phone("+372 611 6088", true).is_ok());
         assert!(valid_phone("+998 71 123 45 67", true).is_ok());
+        assert!(valid_phone("116 006", true).is_ok());
+        assert!(valid_phone("1 1 6 0 0 6 7", true).is_err());
         assert!(valid_phone("112", false).is_err());
         assert!(valid_phone("+372-640", true).is_err());
         assert!(valid_phone("0800 FLOWERS", true).is_err());

@@ -285,6 +285,8 @@ struct CorridorYaml {
     #[serde(default)]
     updated: Option<NaiveDate>,
     chapters: Vec<String>,
+    #[serde(default)]
+    emergency_office_hours: Vec<String>,
 }
 
 fn load_corridor(
@@ -328,6 +330,7 @@ fn load_corridor(
         title: raw.title,
         updated: raw.updated,
         chapters,
+        emergency_office_hours: raw.emergency_office_hours,
         contacts,
         key_lines,
     })

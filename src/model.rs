@@ -123,6 +123,9 @@ pub struct Corridor {
     pub title: Localized,
     pub updated: Option<NaiveDate>,
     pub chapters: Vec<ChapterRef>,
+    /// Emergency contacts this corridor shows although they are not open
+    /// round the clock.
+    pub emergency_office_hours: Vec<String>,
     pub contacts: ContactFile,
     pub key_lines: BTreeMap<String, usize>,
 }

@@ -195,3 +195,40 @@ fn staleness_is_measured_from_source_date_epoch_when_set() {
         late.stderr
     );
 }
+
+/// A reader in danger must not be sent to a closed line: an emergency
+/// contact must be open round the clock, unless the corridor says so.
+#[test]
+fn an_emergency_contact_that_is_not_open_round_the_clock_is_a_warning() {
+    let site = fixture("basic");
+    let contacts = site.read("content/kg-fi/contacts.yaml");
+    site.write(
+        "content/kg-fi/contacts.yaml",
+        &contacts.replace(
+            "  languages: [en, ru]\n  hours: \"24/7\"",
+            "  languages: [en, ru]\n  hours: \"Mon–Fri 09:00–17:00\"",
+        ),
+    );
+    let run = site.run(&["check"]);
+    assert!(
+        run.stderr.contains("content/kg-fi/contacts.yaml:19: warning: contact 'overridden' is an emergency contact (on every page and the printed cover) but its hours do not say \"24/7\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr
+            .contains("'fi-emergency' is an emergency contact"),
+        "112 is 24/7"
+    );
+    let corridor = site.read("content/kg-fi/corridor.yaml");
+    site.write(
+        "content/kg-fi/corridor.yaml",
+        &format!("{corridor}emergency_office_hours: [overridden]\n"),
+    );
+    let run = site.run(&["check"]);
+    assert!(
+        !run.stderr.contains("is an emergency contact"),
+        "{}",
+        run.stderr
+    );
+}

@@ -81,7 +81,7 @@ fn one_file_guide_loads_nothing_and_holds_every_chapter() {
                     .unwrap()
             })
             .collect();
-        assert_eq!(slugs.len(), 7);
+        assert_eq!(slugs.len(), 8);
         for slug in slugs {
             assert!(
                 html.contains(&format!("id=\"ch-{slug}\"")),
