@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod model;
 pub mod qr;
 pub mod render;
+pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
@@ -146,7 +147,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
 
 /// `--base-url`: checked as site.yaml's `base_url` is, a usage error if not.
 fn command_line_base_url(site: &Site, raw: &str) -> Result<String, Error> {
-    let base = check::valid_base_url(raw)
+    let base = rules::valid_base_url(raw)
         .map_err(|e| Error::Usage(format!("--base-url: {}", e.replacen("base_url ", "", 1))))?;
     for corridor in &site.corridors {
         for lang in &corridor.languages {

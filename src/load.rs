@@ -95,7 +95,7 @@ pub fn load(root: &Path) -> Loaded {
     let theme_name = config
         .as_ref()
         .map(|c| c.theme.as_str())
-        .filter(|t| crate::check::valid_theme(t).is_ok())
+        .filter(|t| crate::rules::valid_theme(t).is_ok())
         .unwrap_or(theme::DEFAULT);
     let theme = Theme::load(root, theme_name, &mut diags);
 
@@ -262,7 +262,7 @@ fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
         })
         .collect();
     // Kept as written when it is not an address: check reports it.
-    let base_url = crate::check::valid_base_url(&raw.base_url).unwrap_or(raw.base_url);
+    let base_url = crate::rules::valid_base_url(&raw.base_url).unwrap_or(raw.base_url);
     Some(SiteConfig {
         title: raw.title,
         base_url,

@@ -10,7 +10,7 @@
 //! reach a reader.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Page;
+use crate::model::{Image, ImageSource, Page};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::path::{Component, Path};
@@ -65,26 +65,6 @@ pub fn is_site_media(src: &str) -> bool {
     }
     rest.strip_prefix("media/")
         .is_some_and(|p| plain_relative_path(p) && !p.split('/').any(|s| s == "." || s == ".."))
-}
-
-/// What a Markdown image points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageSource {
-    /// A file of the site: its path below `content/`, published at
-    /// `media/<path>`.
-    Media(String),
-    /// Anything else: another host, however spelled, or a path out of
-    /// `content/`. Left out, with a warning.
-    Foreign,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
-    /// The address as written.
-    pub src: String,
-    pub source: ImageSource,
-    pub alt: String,
-    pub line: usize,
 }
 
 /// `src` of an image in the page `file` (`content/<scope>/<lang>/x.md`),

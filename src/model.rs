@@ -2,7 +2,6 @@
 //! stage reads. Nothing here touches the file system.
 
 use crate::i18n::Locales;
-pub use crate::markdown::{Image, ImageSource};
 use crate::theme::Theme;
 use chrono::NaiveDate;
 use pulldown_cmark::Event;
@@ -138,6 +137,16 @@ impl Corridor {
     pub fn publishes(&self, lang: &str) -> bool {
         self.languages.iter().any(|l| l == lang)
     }
+
+    /// Whether `page` is one of this corridor's chapters: it lists the
+    /// page's slug, and the page is in its folder or in `_shared`.
+    pub fn uses(&self, page: &Page) -> bool {
+        self.has_chapter(&page.slug)
+            && match &page.scope {
+                Scope::Shared => true,
+                Scope::Corridor(s) => *s == self.slug,
+            }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -225,6 +234,26 @@ pub fn digits_only(phone: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect()
+}
+
+/// What a Markdown image points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    /// A file of the site: its path below `content/`, published at
+    /// `media/<path>`.
+    Media(String),
+    /// Anything else: another host, however spelled, or a path out of
+    /// `content/`. Left out, with a warning.
+    Foreign,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// The address as written.
+    pub src: String,
+    pub source: ImageSource,
+    pub alt: String,
+    pub line: usize,
 }
 
 /// One Markdown file: `content/<scope>/<lang>/<slug>.md`, parsed once.

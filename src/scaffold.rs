@@ -2,8 +2,8 @@
 //! that passes `check` at once. It never overwrites and never invents a
 //! contact: contacts.yaml holds only a commented example.
 
-use crate::check::valid_country;
 use crate::model::SiteConfig;
+use crate::rules::valid_country;
 use std::fs;
 use std::path::{Path, PathBuf};
 

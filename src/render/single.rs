@@ -7,7 +7,8 @@ use super::html::{ChapterContext, Shared};
 use super::Format;
 use crate::diagnostic::Diagnostic;
 use crate::guide::Body;
-use crate::markdown::{ImageSource, Mode};
+use crate::markdown::Mode;
+use crate::model::ImageSource;
 use base64::Engine as _;
 
 pub const FORMAT: Format = Format {

@@ -5,7 +5,8 @@
 //! own images are printed, others leave their description.
 
 use crate::diagnostic::Origin;
-use crate::markdown::{chapter_link_target, ImageSource};
+use crate::markdown::chapter_link_target;
+use crate::model::ImageSource;
 use crate::model::Page;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::collections::HashMap;

@@ -126,7 +126,8 @@ pub fn source_changes(site: &Site, t: &Translation) -> Result<SourceChanges, Cha
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     Source,
     Ok,
@@ -181,7 +182,7 @@ pub struct Row {
     pub corridor: String,
     pub page: String,
     pub language: String,
-    pub status: &'static str,
+    pub status: Status,
 }
 
 /// Status of every corridor × chapter × published language, in corridor,
@@ -196,7 +197,7 @@ pub fn rows(site: &Site) -> Vec<Row> {
                         corridor: corridor.slug.clone(),
                         page: chapter.slug.clone(),
                         language: lang.clone(),
-                        status: s.as_str(),
+                        status: s,
                     });
                 }
             }
@@ -237,7 +238,7 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
             let status = rows
                 .iter()
                 .find(|r| r.corridor == *corridor && r.page == *page && r.language == *l)
-                .map_or("-", |r| r.status);
+                .map_or("-", |r| r.status.as_str());
             out.push_str(&format!("  {status:9}"));
         }
         out.push('\n');
@@ -245,8 +246,11 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
     out.push_str(&format!("{:first$}", "complete"));
     for l in &langs {
         let of_lang: Vec<&Row> = rows.iter().filter(|r| r.language == *l).collect();
-        let translated = of_lang.iter().filter(|r| r.status != "source").count();
-        let ok = of_lang.iter().filter(|r| r.status == "ok").count();
+        let translated = of_lang
+            .iter()
+            .filter(|r| r.status != Status::Source)
+            .count();
+        let ok = of_lang.iter().filter(|r| r.status == Status::Ok).count();
         let cell = (ok * 100)
             .checked_div(translated)
             .map_or_else(|| "source".to_string(), |p| format!("{p}%"));
@@ -291,13 +295,7 @@ pub fn translation_of<'a>(site: &'a Site, rel: &Path) -> Result<Translation<'a>,
     let corridor = site
         .corridors
         .iter()
-        .find(|c| {
-            c.has_chapter(&page.slug)
-                && match &page.scope {
-                    crate::model::Scope::Shared => true,
-                    crate::model::Scope::Corridor(s) => *s == c.slug,
-                }
-        })
+        .find(|c| c.uses(page))
         .ok_or_else(|| {
             StampError::NotAChapter(
                 "not a chapter of any corridor (see `chapters` in corridor.yaml)".to_string(),

@@ -39,15 +39,16 @@ pub fn page(site: &Site) -> String {
                 let row = rows.iter().find(|r| {
                     r.corridor == corridor.slug && r.page == chapter.slug && r.language == *l
                 });
-                let status = row.map_or("", |r| r.status);
-                let cell = if status == Status::Outdated.as_str() {
+                let status = row.map(|r| r.status);
+                let cell = if status == Some(Status::Outdated) {
                     let anchor = format!("{}-{}-{l}", corridor.slug, chapter.slug);
                     outdated.push((chapter.slug.as_str(), *l, anchor.clone()));
-                    format!("<a href=\"#{anchor}\">{status}</a>")
+                    format!("<a href=\"#{anchor}\">outdated</a>")
                 } else {
-                    status.to_string()
+                    status.map_or("", Status::as_str).to_string()
                 };
-                out.push_str(&format!("<td class=\"{status}\">{cell}</td>"));
+                let class = status.map_or("", Status::as_str);
+                out.push_str(&format!("<td class=\"{class}\">{cell}</td>"));
             }
             out.push_str("</tr>");
         }
