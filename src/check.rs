@@ -34,7 +34,7 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
 fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
     let c = &site.config;
     let file = Path::new("site.yaml");
-    let line = |key: &str| c.key_lines.get(key).copied();
+    let line = |key: &str| c.lines.get(key);
     let mut seen = HashSet::new();
     for l in &c.languages {
         if let Err(e) = valid_language(&l.code) {
@@ -127,7 +127,7 @@ fn check_corridor(
     d: &mut Vec<Diagnostic>,
 ) {
     let file = corridor.file.as_path();
-    let line = |key: &str| corridor.key_lines.get(key).copied();
+    let line = |key: &str| corridor.lines.get(key);
     if !valid_slug(&corridor.slug) {
         d.push(Diagnostic::error(
             file,

@@ -85,14 +85,24 @@ impl<'a> Guide<'a> {
             &corridor.title,
             &chain,
             lang,
-            Origin::new(&corridor.file, corridor.key_lines.get("title").copied()),
+            Field {
+                file: &corridor.file,
+                lines: &corridor.lines,
+                key: "title",
+                default: None,
+            },
         );
         let site_chain = [lang, site.config.default_language.as_str()];
         let site_title = localized(
             &site.config.title,
             &site_chain,
             lang,
-            Origin::new(site_yaml, site.config.key_lines.get("title").copied()),
+            Field {
+                file: site_yaml,
+                lines: &site.config.lines,
+                key: "title",
+                default: None,
+            },
         );
         let chapters = corridor
             .chapters
@@ -227,11 +237,17 @@ impl<'a> Guide<'a> {
 impl<'a> ContactView<'a> {
     fn new(site: &'a Site, c: &'a Contact, chain: &[&'a str], lang: &'a str) -> Self {
         let at = |key: &str| Origin::new(&c.file, Some(c.line_of(key)));
+        let field_at = |key: &'a str| Field {
+            file: &c.file,
+            lines: &c.lines,
+            key,
+            default: Some(c.line),
+        };
         let name = match c.name.pick(chain) {
             Some((text, text_lang)) => Text {
                 text: text.to_string(),
                 lang: text_lang.filter(|l| *l != lang),
-                origin: at("name"),
+                origin: field_at("name").origin(text_lang),
             },
             None => Text {
                 text: c.id.clone(),
@@ -239,8 +255,10 @@ impl<'a> ContactView<'a> {
                 origin: at("id"),
             },
         };
-        let field = |value: &'a Option<Localized>, key: &str| {
-            value.as_ref().map(|l| localized(l, chain, lang, at(key)))
+        let field = |value: &'a Option<Localized>, key: &'a str| {
+            value
+                .as_ref()
+                .map(|l| localized(l, chain, lang, field_at(key)))
         };
         ContactView {
             contact: c,
@@ -266,22 +284,38 @@ impl<'a> ContactView<'a> {
     }
 }
 
-fn localized<'a>(
-    text: &'a Localized,
-    chain: &[&'a str],
-    reader: &str,
-    origin: Origin<'a>,
-) -> Text<'a> {
+/// Where a localized value stands: the file and the YAML keys that hold it
+/// (`title`, then `title/ru` for its Russian text).
+#[derive(Clone, Copy)]
+struct Field<'a> {
+    file: &'a Path,
+    lines: &'a crate::yaml::Lines,
+    key: &'a str,
+    /// The line when the key itself cannot be found.
+    default: Option<usize>,
+}
+
+impl<'a> Field<'a> {
+    fn origin(&self, lang: Option<&str>) -> Origin<'a> {
+        let line = lang
+            .and_then(|l| self.lines.get(&format!("{}/{l}", self.key)))
+            .or_else(|| self.lines.get(self.key))
+            .or(self.default);
+        Origin::new(self.file, line)
+    }
+}
+
+fn localized<'a>(text: &'a Localized, chain: &[&'a str], reader: &str, at: Field<'a>) -> Text<'a> {
     match text.pick(chain) {
         Some((t, lang)) => Text {
             text: t.to_string(),
             lang: lang.filter(|l| *l != reader),
-            origin,
+            origin: at.origin(lang),
         },
         None => Text {
             text: String::new(),
             lang: None,
-            origin,
+            origin: at.origin(None),
         },
     }
 }

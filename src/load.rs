@@ -249,13 +249,13 @@ fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
             return None;
         }
     };
+    let lines = yaml::Lines::of(&text, 1);
     let languages = raw
         .languages
         .into_iter()
-        .map(|l| Language {
-            line: yaml::line_containing(&text, &format!("code: {}", l.code))
-                .or_else(|| yaml::line_containing(&text, &l.code))
-                .unwrap_or(1),
+        .enumerate()
+        .map(|(i, l)| Language {
+            line: lines.get(&format!("languages/{i}")).unwrap_or(1),
             code: l.code,
             name: l.name,
             fallback: l.fallback,
@@ -270,7 +270,7 @@ fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
         theme: raw.theme.unwrap_or_else(|| theme::DEFAULT.to_string()),
         languages,
         stale_after_days: raw.stale_after_days,
-        key_lines: yaml::key_lines(text.lines(), 1),
+        lines,
     })
 }
 
@@ -304,19 +304,16 @@ fn load_corridor(
             return None;
         }
     };
-    let key_lines = yaml::key_lines(text.lines(), 1);
-    let item_lines = yaml::list_item_lines(&text, "chapters");
-    let chapters_line = key_lines.get("chapters").copied().unwrap_or(1);
+    let lines = yaml::Lines::of(&text, 1);
     let chapters = raw
         .chapters
         .into_iter()
         .enumerate()
         .map(|(i, slug)| ChapterRef {
-            line: item_lines
-                .get(i)
-                .or(item_lines.last())
-                .copied()
-                .unwrap_or(chapters_line),
+            line: lines
+                .get(&format!("chapters/{i}"))
+                .or(lines.get("chapters"))
+                .unwrap_or(1),
             slug,
         })
         .collect();
@@ -332,7 +329,7 @@ fn load_corridor(
         chapters,
         emergency_office_hours: raw.emergency_office_hours,
         contacts,
-        key_lines,
+        lines,
     })
 }
 
@@ -403,17 +400,9 @@ fn load_contacts(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Contac
             return file;
         }
     };
-    let items = yaml::sequence_items(&text);
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = yaml::Lines::of(&text, 1);
     for (i, c) in raw.into_iter().enumerate() {
-        let start = items.get(i).copied().unwrap_or(1);
-        let end = items.get(i + 1).map_or(lines.len(), |n| n - 1);
-        let key_lines = yaml::key_lines(
-            lines[start.saturating_sub(1)..end.max(start).min(lines.len())]
-                .iter()
-                .copied(),
-            start,
-        );
+        let start = lines.get(&i.to_string()).unwrap_or(1);
         file.contacts.push(Contact {
             id: c.id,
             name: c.name,
@@ -433,7 +422,7 @@ fn load_contacts(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Contac
             source: c.source,
             file: rel.to_path_buf(),
             line: start,
-            key_lines,
+            lines: lines.under(&i.to_string()),
         });
     }
     file
@@ -487,7 +476,7 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
             }
         })
     };
-    let front_lines = yaml::key_lines(fm_text.lines(), 2);
+    let front_lines = yaml::Lines::of(fm_text, 2);
     let title = match fm.title.filter(|t| !t.trim().is_empty()) {
         Some(t) => t,
         None if diags.is_empty() => {
@@ -503,7 +492,7 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
     for key in fm.other.keys() {
         diags.push(Diagnostic::warning(
             rel,
-            front_lines.get(key).copied(),
+            front_lines.get(key),
             format!("unknown front-matter key `{key}` (known: title, summary, source_hash)"),
         ));
     }

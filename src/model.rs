@@ -87,7 +87,7 @@ pub struct SiteConfig {
     pub theme: String,
     pub languages: Vec<Language>,
     pub stale_after_days: u32,
-    pub key_lines: BTreeMap<String, usize>,
+    pub lines: crate::yaml::Lines,
 }
 
 impl SiteConfig {
@@ -126,7 +126,7 @@ pub struct Corridor {
     /// round the clock.
     pub emergency_office_hours: Vec<String>,
     pub contacts: ContactFile,
-    pub key_lines: BTreeMap<String, usize>,
+    pub lines: crate::yaml::Lines,
 }
 
 impl Corridor {
@@ -177,7 +177,7 @@ pub struct Contact {
     pub source: Option<String>,
     pub file: PathBuf,
     pub line: usize,
-    pub key_lines: BTreeMap<String, usize>,
+    pub lines: crate::yaml::Lines,
 }
 
 /// How a contact's data was last confirmed: a reader should trust a number
@@ -194,7 +194,7 @@ pub enum VerifiedHow {
 
 impl Contact {
     pub fn line_of(&self, key: &str) -> usize {
-        self.key_lines.get(key).copied().unwrap_or(self.line)
+        self.lines.get(key).unwrap_or(self.line)
     }
 
     /// The fields that hold text per language, by their YAML key.
@@ -280,7 +280,7 @@ pub struct Page {
     pub links: Vec<ChapterLink>,
     /// Every Markdown image, in order, with where it points.
     pub images: Vec<Image>,
-    pub front_lines: BTreeMap<String, usize>,
+    pub front_lines: crate::yaml::Lines,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,7 +291,7 @@ pub struct ChapterLink {
 
 impl Page {
     pub fn line_of(&self, key: &str) -> usize {
-        self.front_lines.get(key).copied().unwrap_or(1)
+        self.front_lines.get(key).unwrap_or(1)
     }
 }
 

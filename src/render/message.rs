@@ -76,7 +76,7 @@ pub fn too_long(site: &crate::model::Site, base_url: &str) -> Vec<Diagnostic> {
     let mut d = Vec::new();
     for guide in crate::guide::all(site) {
         let file = &guide.corridor.file;
-        let line = guide.corridor.key_lines.get("title").copied();
+        let line = guide.corridor.lines.get("title");
         let sms = sms(&guide, base_url).chars().count();
         if sms > SMS_LIMIT {
             d.push(Diagnostic::error(

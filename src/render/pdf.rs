@@ -296,10 +296,7 @@ pub fn markup(
     let mut m = Markup::new(printed);
     let url = guide.url(base_url);
     let site_yaml = Path::new("site.yaml");
-    let url_at = Origin::new(
-        site_yaml,
-        guide.site.config.key_lines.get("base_url").copied(),
-    );
+    let url_at = Origin::new(site_yaml, guide.site.config.lines.get("base_url"));
     preamble(&mut m, guide);
     cover(&mut m, guide, &url, url_at)?;
     // Contents, from the chapter headings (also the PDF bookmarks).

@@ -232,3 +232,41 @@ fn an_emergency_contact_that_is_not_open_round_the_clock_is_a_warning() {
         run.stderr
     );
 }
+
+/// Lines come from the YAML parser, not from searching the text: a key
+/// that also appears inside a text block, or a value repeated elsewhere,
+/// cannot send the editor to the wrong line (issue 17).
+#[test]
+fn yaml_problems_point_at_the_line_the_parser_read() {
+    let site = fixture("basic");
+    site.write(
+        "content/kg-fi/contacts.yaml",
+        r#"- id: fi-emergency
+  name: { en: "Example Emergency" }
+  description:
+    en: |
+      phone: write the number in the phone field
+  country: FI
+  phone: "not a number"
+  hours: "24/7"
+  emergency: true
+  verified: 2026-01-01
+  source: "https://example.org/emergency"
+- { id: other, name: { en: "Example Other" }, country: FI,
+    email: "a?b@example.org", verified: 2026-01-01, source: "https://example.org/x" }
+"#,
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("content/kg-fi/contacts.yaml:7: error: phone"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/kg-fi/contacts.yaml:13: error"),
+        "the e-mail on the flow item's second line: {}",
+        run.stderr
+    );
+}
