@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/locales");
 
+/// Whether pocketguide carries interface strings for `code` itself.
+pub fn is_builtin(code: &str) -> bool {
+    BUILTIN.get_file(format!("{code}.ftl")).is_some()
+}
+
 /// The language whose strings every other falls back to.
 pub const BASE: &str = "en";
 

@@ -251,13 +251,22 @@ pub fn translation_status_page(site_dir: &Path) -> Result<String, Error> {
 /// `pocketguide new corridor NAME`: the files created, relative to the site.
 pub fn new_corridor(site_dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
     let site = load_site(site_dir)?;
-    scaffold::new_corridor(site_dir, &site.config, name).map_err(|e| match e {
-        scaffold::NewError::BadName(m) => Error::Usage(m),
+    scaffold::new_corridor(site_dir, &site.config, name, today()).map_err(|e| match e {
+        scaffold::NewError::Usage(m) => Error::Usage(m),
         scaffold::NewError::Exists(m) => Error::Content(vec![Diagnostic::error(
             Path::new("content").join(name),
             None,
             m,
         )]),
+        scaffold::NewError::Io(m) => Error::Io(m),
+    })
+}
+
+/// `pocketguide new site`: a site folder at `dir` that passes
+/// `check --strict`. Returns the files written, relative to `dir`.
+pub fn new_site(dir: &Path, opts: &scaffold::SiteOptions) -> Result<Vec<PathBuf>, Error> {
+    scaffold::new_site(dir, opts).map_err(|e| match e {
+        scaffold::NewError::Usage(m) | scaffold::NewError::Exists(m) => Error::Usage(m),
         scaffold::NewError::Io(m) => Error::Io(m),
     })
 }

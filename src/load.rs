@@ -237,7 +237,7 @@ fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
         diags.push(Diagnostic::error(
             rel,
             None,
-            "site.yaml not found: is this a pocketguide site folder? (see --site)",
+            "site.yaml not found: is this a pocketguide site folder? (see --site; `pocketguide new site DIR` starts one)",
         ));
         return None;
     }

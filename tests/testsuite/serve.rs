@@ -84,31 +84,8 @@ fn start_with(site: &Site, env: &[(&str, &str)]) -> Server {
     }
 }
 
-struct Response {
-    status: u16,
-    head: String,
-    body: String,
-}
-
 fn get(port: u16, path: &str) -> Response {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    Response {
-        status: head.split_whitespace().nth(1).unwrap().parse().unwrap(),
-        head: head.to_string(),
-        body: body.to_string(),
-    }
+    http_get(port, path)
 }
 
 /// Polls until `pred` holds for the page, for at most 20 s.
