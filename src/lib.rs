@@ -67,6 +67,7 @@ pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)
             site_dir.display()
         )));
     }
+    rules::warm_up();
     let loaded = load::load(site_dir);
     let mut diagnostics = loaded.diagnostics;
     if let Some(site) = &loaded.site {

@@ -3,6 +3,8 @@
 //! code is reported before a build tries to print it.
 
 use qrcode::{EcLevel, QrCode};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Medium error correction: still readable from a creased, smudged paper.
 const LEVEL: EcLevel = EcLevel::M;
@@ -12,18 +14,31 @@ fn code(url: &str) -> Result<QrCode, String> {
         .map_err(|e| format!("the address {url} does not fit in a QR code ({e})"))
 }
 
-/// Whether `url` fits in one QR code.
+/// Whether `url` fits in one QR code: the encoding alone, without choosing
+/// a mask (the costly part of making the code).
 pub fn fits(url: &str) -> bool {
-    code(url).is_ok()
+    qrcode::bits::encode_auto(url.as_bytes(), LEVEL).is_ok()
 }
 
 /// A QR code of `url` as an SVG image (vector: sharp on any printer).
-pub fn svg(url: &str) -> Result<String, String> {
-    Ok(code(url)?
+/// Each address is encoded once per process: the cover, the one-file guide
+/// and the glyph check all ask for it, and serve asks again on every save.
+pub fn svg(url: &str) -> Result<Arc<str>, String> {
+    static MADE: OnceLock<Mutex<HashMap<String, Arc<str>>>> = OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    if let Some(svg) = made.lock().unwrap().get(url) {
+        return Ok(Arc::clone(svg));
+    }
+    let svg: Arc<str> = code(url)?
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
-        .build())
+        .build()
+        .into();
+    made.lock()
+        .unwrap()
+        .insert(url.to_string(), Arc::clone(&svg));
+    Ok(svg)
 }
 
 #[cfg(test)]
@@ -35,8 +50,16 @@ mod tests {
             "https://example.org/{}/",
             "a".repeat(3000)
         )));
-        assert!(super::svg("https://example.org/")
-            .unwrap()
-            .starts_with("<?xml"));
+        let svg = super::svg("https://example.org/").unwrap();
+        assert!(svg.starts_with("<?xml"));
+        assert!(std::sync::Arc::ptr_eq(
+            &svg,
+            &super::svg("https://example.org/").unwrap()
+        ));
+        // The same verdict as making the code.
+        for n in [1000, 2000, 2300, 2331, 2332, 2400] {
+            let url = format!("https://example.org/{}/", "a".repeat(n));
+            assert_eq!(super::fits(&url), super::code(&url).is_ok(), "{n}");
+        }
     }
 }

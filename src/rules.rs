@@ -133,6 +133,17 @@ pub fn valid_country(code: &str) -> Result<(), String> {
 
 /// `+E.164` with spaces (a real number for its country), or, where allowed,
 /// a short national number of 2 to 6 digits (112, 1247).
+/// Loads libphonenumber's database (about 70 ms, once per process) on a
+/// thread of its own, so it is ready by the time the files are read.
+pub fn warm_up() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("phone-database".into())
+            .spawn(|| valid_phone("+44 20 7946 0018", false));
+    });
+}
+
 pub fn valid_phone(phone: &str, allow_short: bool) -> Result<(), String> {
     let p = phone.trim();
     if let Some(rest) = p.strip_prefix('+') {

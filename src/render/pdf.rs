@@ -517,12 +517,22 @@ fn wallet_card(m: &mut Markup<'_>, guide: &Guide<'_>, url: &str, url_at: Origin<
 /// errors at the file and line each comes from: what [`markup`] would print,
 /// exactly.
 pub fn uncovered(site: &Site) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let mut all: Vec<Diagnostic> = crate::guide::all(site)
+        .par_iter()
+        .flat_map_iter(|guide| uncovered_in(guide, &site.config.base_url))
+        .collect();
+    // A page printed in several guides is reported once (sort dedups).
+    crate::diagnostic::sort(&mut all);
+    all
+}
+
+/// What [`uncovered`] finds in one guide.
+pub fn uncovered_in(guide: &Guide<'_>, base_url: &str) -> Vec<Diagnostic> {
     let mut coverage = Coverage::default();
-    for guide in crate::guide::all(site) {
-        let mut scan = |text: &str, at: Origin<'_>| coverage.scan(text, at);
-        // An address too long for the QR code is check's to report.
-        let _ = markup(&guide, &site.config.base_url, &mut scan);
-    }
+    let mut scan = |text: &str, at: Origin<'_>| coverage.scan(text, at);
+    // An address too long for the QR code is check's to report.
+    let _ = markup(guide, base_url, &mut scan);
     coverage.diagnostics
 }
 
