@@ -31,7 +31,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 break
         time.sleep(2)  # let the first PDFs finish
         events = socket.create_connection(("127.0.0.1", port), timeout=30)
-        events.sendall(b"GET /__pocketguide/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        events.sendall(f"GET /__pocketguide/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         events.recv(4096)
         page = os.path.join(site, "content/uz-ee/ru/rights-at-work.md")
         original = open(page, encoding="utf-8").read()

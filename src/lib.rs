@@ -71,12 +71,25 @@ pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)
     let loaded = load::load(site_dir);
     let mut diagnostics = loaded.diagnostics;
     if let Some(site) = &loaded.site {
+        use rayon::prelude::*;
         diagnostics.extend(check::check(site, today()));
-        diagnostics.extend(render::pdf::uncovered(site));
-        diagnostics.extend(render::message::too_long(site, &site.config.base_url));
+        diagnostics.par_extend(
+            guide::all(site)
+                .par_iter()
+                .flat_map_iter(|g| check_guide(g, &site.config.base_url)),
+        );
     }
     diagnostic::sort(&mut diagnostics);
     Ok((loaded.site, diagnostics))
+}
+
+/// What only a resolved guide shows: characters its PDF cannot print, and
+/// messages too long to send. (A page printed in several guides is found in
+/// each; sorting the diagnostics drops the repeats.)
+pub fn check_guide(guide: &guide::Guide, base_url: &str) -> Vec<Diagnostic> {
+    let mut d = render::pdf::uncovered(guide, base_url);
+    d.extend(render::message::too_long(guide, base_url));
+    d
 }
 
 /// The day contacts' `verified` dates are measured from: today, or the day
@@ -103,7 +116,7 @@ pub fn check_site(site_dir: &Path) -> Result<Vec<Diagnostic>, Error> {
             progress: None,
         };
         match render::render_html(&site, &opts, &Default::default()) {
-            Ok(output) => diagnostics.extend(output.warnings),
+            Ok(output) => diagnostics.extend(output.warnings.into_iter().map(|(_, d)| d)),
             Err(errors) => diagnostics.extend(errors),
         }
         diagnostic::sort(&mut diagnostics);
@@ -137,7 +150,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
     write::write(&out, &output)
         .map_err(|e| Error::Io(format!("cannot write {}: {e}", opts.out.display())))?;
     let mut diagnostics = diagnostics;
-    diagnostics.extend(output.warnings.iter().cloned());
+    diagnostics.extend(output.warnings.iter().map(|(_, d)| d.clone()));
     diagnostic::sort(&mut diagnostics);
     Ok(Report {
         diagnostics,

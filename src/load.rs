@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct Loaded {
     /// `None` when site.yaml is missing or unusable; the diagnostics say why.
@@ -24,26 +25,115 @@ pub struct Loaded {
 }
 
 pub fn load(root: &Path) -> Loaded {
+    load_with(root, &mut Cache::default())
+}
+
+/// What `serve` keeps from one load to the next: the files found, and each
+/// page, contacts file, corridor and image as parsed, with the problems
+/// found in it. A file reported changed is [`Cache::forget`]-ten and read
+/// again; site.yaml, the strings and the theme are always read again (few,
+/// small, and a change to them changes everything anyway). Everything
+/// across files (the page index, duplicates, check) is worked out afresh on
+/// every load, so a load with a cache gives exactly what a fresh one gives.
+#[derive(Default)]
+pub struct Cache {
+    files: Option<(Files, Vec<Diagnostic>)>,
+    pages: HashMap<PathBuf, CachedPage>,
+    contacts: HashMap<PathBuf, (ContactFile, Vec<Diagnostic>)>,
+    corridors: HashMap<PathBuf, (Option<Corridor>, Vec<Diagnostic>)>,
+    media: HashMap<String, Result<Vec<u8>, String>>,
+    /// The strings, by the languages they were loaded for.
+    locales: Option<(Vec<String>, Arc<Locales>, Vec<Diagnostic>)>,
+    /// The theme, by name.
+    theme: Option<(String, Arc<Theme>, Vec<Diagnostic>)>,
+}
+
+type CachedPage = Result<(Arc<Page>, Vec<Diagnostic>), Diagnostic>;
+
+impl Cache {
+    /// `rel` (relative to the site) changed, appeared or went away.
+    pub fn forget(&mut self, root: &Path, rel: &Path) {
+        let known = self.pages.contains_key(rel)
+            || self.contacts.contains_key(rel)
+            || self.corridors.contains_key(rel);
+        // The list of files stays right as long as every changed file is
+        // one it lists and still there, or neither.
+        if known != root.join(rel).is_file() || !is_site_file(rel) {
+            self.files = None;
+        }
+        self.pages.remove(rel);
+        self.contacts.remove(rel);
+        self.corridors.remove(rel);
+        if rel.starts_with("locales") {
+            self.locales = None;
+        }
+        if rel.starts_with("themes") {
+            self.theme = None;
+        }
+        if let Ok(media) = rel.strip_prefix("content") {
+            self.media
+                .remove(&media.to_string_lossy().replace('\\', "/"));
+        }
+    }
+
+    pub fn clear(&mut self) {
+        *self = Cache::default();
+    }
+}
+
+/// A file `discover` would list: a page, a corridor.yaml or contacts.yaml.
+fn is_site_file(rel: &Path) -> bool {
+    let name = rel.file_name().unwrap_or_default().to_string_lossy();
+    let depth = rel.components().count();
+    rel.starts_with("content")
+        && ((depth == 4 && name.ends_with(".md"))
+            || (depth == 3 && (name == "corridor.yaml" || name == "contacts.yaml")))
+}
+
+/// [`load`], taking from `cache` what has not changed and keeping what it
+/// reads there.
+pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
     let mut diags = Vec::new();
     let config = load_config(root, &mut diags);
-    let files = discover(root, &mut diags);
+    let (files, found) = cache.files.get_or_insert_with(|| {
+        let mut found = Vec::new();
+        (discover(root, &mut found), found)
+    });
+    diags.extend(found.iter().cloned());
 
+    let mut contacts_of = |rel: &Path, diags: &mut Vec<Diagnostic>| {
+        let (file, found) = cache.contacts.entry(rel.to_path_buf()).or_insert_with(|| {
+            let mut found = Vec::new();
+            (load_contacts(root, rel, &mut found), found)
+        });
+        diags.extend(found.iter().cloned());
+        file.clone()
+    };
     let shared_contacts = files
         .shared_contacts
         .as_deref()
-        .map(|rel| load_contacts(root, rel, &mut diags))
+        .map(|rel| contacts_of(rel, &mut diags))
         .unwrap_or_default();
 
     let mut corridors = Vec::new();
     for (slug, corridor_file, contacts_file) in &files.corridors {
         let contacts = contacts_file
             .as_deref()
-            .map(|rel| load_contacts(root, rel, &mut diags))
+            .map(|rel| contacts_of(rel, &mut diags))
             .unwrap_or_default();
         match corridor_file {
             Some(rel) => {
-                if let Some(c) = load_corridor(root, slug, rel, contacts, &mut diags) {
-                    corridors.push(c);
+                let (corridor, found) =
+                    cache.corridors.entry(rel.to_path_buf()).or_insert_with(|| {
+                        let mut found = Vec::new();
+                        (load_corridor(root, slug, rel, &mut found), found)
+                    });
+                diags.extend(found.iter().cloned());
+                if let Some(c) = corridor {
+                    corridors.push(Corridor {
+                        contacts,
+                        ..c.clone()
+                    });
                 }
             }
             None => diags.push(Diagnostic::error(
@@ -54,19 +144,29 @@ pub fn load(root: &Path) -> Loaded {
         }
     }
 
-    let results: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> = files
+    let fresh: Vec<(PathBuf, CachedPage)> = files
         .pages
         .par_iter()
-        .map(|(scope, lang, slug, rel)| load_page(root, scope, lang, slug, rel))
+        .filter(|(.., rel)| !cache.pages.contains_key(rel))
+        .map(|(scope, lang, slug, rel)| {
+            let page = load_page(root, scope, lang, slug, rel).map(|(p, d)| (Arc::new(p), d));
+            (rel.clone(), page)
+        })
         .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok((page, d)) => {
-                pages.push(page);
-                diags.extend(d);
+    cache.pages.extend(fresh);
+    if cache.pages.len() > files.pages.len() {
+        let listed: std::collections::HashSet<&PathBuf> =
+            files.pages.iter().map(|(.., rel)| rel).collect();
+        cache.pages.retain(|rel, _| listed.contains(rel));
+    }
+    let mut pages: Vec<Arc<Page>> = Vec::with_capacity(files.pages.len());
+    for (.., rel) in &files.pages {
+        match &cache.pages[rel] {
+            Ok((page, found)) => {
+                pages.push(Arc::clone(page));
+                diags.extend(found.iter().cloned());
             }
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(d.clone()),
         }
     }
     let mut index = HashMap::with_capacity(pages.len());
@@ -83,13 +183,24 @@ pub fn load(root: &Path) -> Loaded {
             ));
         }
     }
-    let media = load_media(root, &mut pages, &mut diags);
+    let media = load_media(root, &pages, &mut cache.media, &mut diags);
 
     let lang_codes: Vec<String> = config
         .as_ref()
         .map(|c| c.languages.iter().map(|l| l.code.clone()).collect())
         .unwrap_or_default();
-    let locales = Locales::load(root, &lang_codes, &mut diags);
+    if cache
+        .locales
+        .as_ref()
+        .is_none_or(|(codes, ..)| *codes != lang_codes)
+    {
+        let mut found = Vec::new();
+        let locales = Locales::load(root, &lang_codes, &mut found);
+        cache.locales = Some((lang_codes, Arc::new(locales), found));
+    }
+    let (_, locales, found) = cache.locales.as_ref().expect("loaded above");
+    diags.extend(found.iter().cloned());
+    let locales = Arc::clone(locales);
     // A theme name that is not a plain folder name never reaches the file
     // system: check reports it, and the built-in theme stands in.
     let theme_name = config
@@ -97,7 +208,18 @@ pub fn load(root: &Path) -> Loaded {
         .map(|c| c.theme.as_str())
         .filter(|t| crate::rules::valid_theme(t).is_ok())
         .unwrap_or(theme::DEFAULT);
-    let theme = Theme::load(root, theme_name, &mut diags);
+    if cache
+        .theme
+        .as_ref()
+        .is_none_or(|(name, ..)| name != theme_name)
+    {
+        let mut found = Vec::new();
+        let theme = Theme::load(root, theme_name, &mut found);
+        cache.theme = Some((theme_name.to_string(), Arc::new(theme), found));
+    }
+    let (_, theme, found) = cache.theme.as_ref().expect("loaded above");
+    diags.extend(found.iter().cloned());
+    let theme = Arc::clone(theme);
 
     let site = config.map(|config| Site {
         root: root.to_path_buf(),
@@ -117,7 +239,7 @@ pub fn load(root: &Path) -> Loaded {
 }
 
 /// The files of a site, found by walking `content/` once.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Files {
     shared_contacts: Option<PathBuf>,
     /// (slug, corridor.yaml, contacts.yaml)
@@ -289,11 +411,11 @@ struct CorridorYaml {
     emergency_office_hours: Vec<String>,
 }
 
+/// The corridor, its contacts left empty: the caller adds them.
 fn load_corridor(
     root: &Path,
     slug: &str,
     rel: &Path,
-    contacts: ContactFile,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Corridor> {
     let text = read_text(root, rel).map_err(|d| diags.push(d)).ok()?;
@@ -328,7 +450,7 @@ fn load_corridor(
         updated: raw.updated,
         chapters,
         emergency_office_hours: raw.emergency_office_hours,
-        contacts,
+        contacts: ContactFile::default(),
         lines,
     })
 }
@@ -534,50 +656,46 @@ const IMAGE_BUDGET: usize = 100 * 1024;
 /// line that shows it.
 fn load_media(
     root: &Path,
-    pages: &mut [Page],
+    pages: &[Arc<Page>],
+    cache: &mut HashMap<String, Result<Vec<u8>, String>>,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Vec<u8>> {
     let mut media = BTreeMap::new();
-    let mut failed: HashMap<String, String> = HashMap::new();
-    for page in pages.iter_mut() {
-        for img in &mut page.images {
+    for page in pages {
+        for img in &page.images {
             let ImageSource::Media(path) = &img.source else {
                 continue;
             };
             if media.contains_key(path) {
                 continue;
             }
-            let problem = match failed.get(path) {
-                Some(p) => Some(p.clone()),
-                None => match read_media(root, path) {
-                    Ok(bytes) => {
-                        if bytes.len() > IMAGE_BUDGET {
-                            diags.push(Diagnostic::warning(
-                                &page.file,
-                                Some(img.line),
-                                format!(
-                                    "image '{}' weighs {} KB: readers on paid mobile data pay for every byte; make it smaller than {} KB",
-                                    img.src,
-                                    bytes.len() / 1024,
-                                    IMAGE_BUDGET / 1024
-                                ),
-                            ));
-                        }
-                        media.insert(path.clone(), bytes);
-                        None
+            let read = cache
+                .entry(path.clone())
+                .or_insert_with(|| read_media(root, path));
+            match read {
+                Ok(bytes) => {
+                    if bytes.len() > IMAGE_BUDGET {
+                        diags.push(Diagnostic::warning(
+                            &page.file,
+                            Some(img.line),
+                            format!(
+                                "image '{}' weighs {} KB: readers on paid mobile data pay for every byte; make it smaller than {} KB",
+                                img.src,
+                                bytes.len() / 1024,
+                                IMAGE_BUDGET / 1024
+                            ),
+                        ));
                     }
-                    Err(why) => {
-                        failed.insert(path.clone(), why.clone());
-                        Some(why)
-                    }
-                },
-            };
-            if let Some(why) = problem {
-                diags.push(Diagnostic::error(
-                    &page.file,
-                    Some(img.line),
-                    format!("image '{}': {why}", img.src),
-                ));
+                    media.insert(path.clone(), bytes.clone());
+                }
+                // Each page that shows a missing image hears of it.
+                Err(why) => {
+                    diags.push(Diagnostic::error(
+                        &page.file,
+                        Some(img.line),
+                        format!("image '{}': {why}", img.src),
+                    ));
+                }
             }
         }
     }

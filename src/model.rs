@@ -8,6 +8,7 @@ use pulldown_cmark::Event;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The slug of the chapter that pocketguide writes from contact data.
 pub const CONTACTS_CHAPTER: &str = "contacts";
@@ -141,8 +142,13 @@ impl Corridor {
     /// Whether `page` is one of this corridor's chapters: it lists the
     /// page's slug, and the page is in its folder or in `_shared`.
     pub fn uses(&self, page: &Page) -> bool {
-        self.has_chapter(&page.slug)
-            && match &page.scope {
+        self.uses_chapter(&page.scope, &page.slug)
+    }
+
+    /// Whether a page `slug` in `scope` would be one of its chapters.
+    pub fn uses_chapter(&self, scope: &Scope, slug: &str) -> bool {
+        self.has_chapter(slug)
+            && match scope {
                 Scope::Shared => true,
                 Scope::Corridor(s) => *s == self.slug,
             }
@@ -302,10 +308,12 @@ pub struct Site {
     pub config: SiteConfig,
     pub corridors: Vec<Corridor>,
     pub shared_contacts: ContactFile,
-    pub pages: Vec<Page>,
+    /// Shared, so that `serve` keeps unchanged pages from one load to the
+    /// next without copying them.
+    pub pages: Vec<Arc<Page>>,
     pub index: HashMap<(Scope, String, String), usize>,
-    pub locales: Locales,
-    pub theme: Theme,
+    pub locales: Arc<Locales>,
+    pub theme: Arc<Theme>,
     /// The images pages show, by path below `content/`, published at
     /// `media/<path>`.
     pub media: BTreeMap<String, Vec<u8>>,
@@ -328,7 +336,7 @@ impl Site {
     pub fn page(&self, scope: &Scope, lang: &str, slug: &str) -> Option<&Page> {
         self.index
             .get(&(scope.clone(), lang.to_string(), slug.to_string()))
-            .map(|&i| &self.pages[i])
+            .map(|&i| &*self.pages[i])
     }
 
     /// The page for `slug` in `lang` as the corridor sees it: its own folder

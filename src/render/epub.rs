@@ -7,10 +7,10 @@
 //! templates, like every page.
 
 use super::html::Shared;
-use super::{xhtml, Format};
+use super::Format;
 use crate::diagnostic::Diagnostic;
 use crate::guide::{Body, Guide};
-use crate::markdown::{self, Mode};
+use crate::markdown::Mode;
 use crate::model::ImageSource;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -70,7 +70,7 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
         match &ch.body {
             Body::Contacts => ctx.insert("contacts", shared.contacts_value(gi)),
             Body::Page { page, .. } => {
-                view.html = xhtml::from_html(&markdown::render(page, Mode::Epub));
+                view.html = shared.epub_xhtml(page).to_string();
                 for img in &page.images {
                     if let ImageSource::Media(p) = &img.source {
                         media.insert(p.clone());

@@ -5,16 +5,17 @@
 //! relative, so the output works under any sub-path and straight from the
 //! file system.
 
-use super::{sitemap, Job, Made, RenderOptions, FORMATS};
+use super::{sitemap, Cache, Job, Made, PageHtml, RenderOptions, Selection, FORMATS};
 use crate::diagnostic::Diagnostic;
 use crate::guide::{Body, ContactView, Guide, Notice};
-use crate::markdown::{self, Mode};
+use crate::markdown::Mode;
 use crate::model::*;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tera::{Context, Value};
 
 /// `<lang>/<corridor>/<corridor>-<lang>.pdf`
@@ -40,16 +41,19 @@ const CHAPTER_ROOT: &str = "../../../";
 pub struct Shared<'a> {
     pub site: &'a Site,
     pub opts: &'a RenderOptions,
-    /// Every guide: each corridor in each language it publishes.
+    /// Every guide (each corridor in each language it publishes), or only
+    /// the selected ones when the site's own pages are not rendered.
     pub guides: Vec<Guide<'a>>,
-    /// Per page (by arena index): chapter-mode and print-mode HTML.
-    page_html: Vec<(String, String)>,
+    /// Per page the selected guides show (by arena index): its HTML.
+    page_html: HashMap<usize, Arc<PageHtml>>,
     /// Per language: the interface strings as templates see them.
     strings: HashMap<&'a str, Value>,
-    /// Per guide: what each of its pages shows, serialised once.
+    /// Per guide: what each of its pages shows, serialised once (left
+    /// empty for guides the selection neither renders nor lists).
     views: Vec<GuideView>,
 }
 
+#[derive(Default)]
 struct GuideView {
     emergency: Value,
     contacts: Value,
@@ -120,16 +124,38 @@ struct Download {
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(site: &'a Site, opts: &'a RenderOptions) -> Self {
-        let page_html = site
-            .pages
-            .par_iter()
-            .map(|p| {
-                (
-                    markdown::render(p, Mode::Chapter),
-                    markdown::render(p, Mode::Print),
-                )
+    pub fn new(
+        site: &'a Site,
+        opts: &'a RenderOptions,
+        selection: &Selection,
+        cache: &Cache,
+    ) -> Self {
+        // The site's own pages list every guide; otherwise only the chosen
+        // ones are resolved.
+        let guides: Vec<Guide> = if selection.site_pages() {
+            crate::guide::all(site)
+        } else {
+            site.corridors
+                .iter()
+                .flat_map(|c| c.languages.iter().map(move |l| (c, l)))
+                .filter(|(c, l)| selection.has(&c.slug, l))
+                .map(|(c, l)| Guide::new(site, c, l))
+                .collect()
+        };
+        let mut shown: Vec<usize> = guides
+            .iter()
+            .filter(|g| selection.guide(g))
+            .flat_map(|g| &g.chapters)
+            .filter_map(|ch| match &ch.body {
+                Body::Page { page, .. } => Some(page_index(site, page)),
+                Body::Contacts => None,
             })
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let page_html = shown
+            .into_par_iter()
+            .map(|i| (i, cache.page(&site.pages[i])))
             .collect();
         let strings = site
             .config
@@ -140,7 +166,6 @@ impl<'a> Shared<'a> {
                 (l.code.as_str(), tera::to_value(table).expect("strings"))
             })
             .collect();
-        let guides = crate::guide::all(site);
         let mut shared = Shared {
             site,
             opts,
@@ -149,7 +174,18 @@ impl<'a> Shared<'a> {
             strings,
             views: Vec::new(),
         };
-        shared.views = shared.guides.par_iter().map(|g| shared.view(g)).collect();
+        let all = selection.site_pages();
+        shared.views = shared
+            .guides
+            .par_iter()
+            .map(|g| {
+                if all || selection.guide(g) {
+                    shared.view(g)
+                } else {
+                    GuideView::default()
+                }
+            })
+            .collect();
         shared
     }
 
@@ -435,10 +471,10 @@ impl<'a> Shared<'a> {
         let (lang, html, notice) = match &ch.body {
             Body::Contacts => (guide.lang.to_string(), String::new(), None),
             Body::Page { page, notice } => {
-                let (chapter, print) = &self.page_html[self.page_index(page)];
+                let html = &self.page_html[&page_index(self.site, page)];
                 let html = match mode {
-                    Mode::Chapter => chapter.clone(),
-                    Mode::Print => print.clone(),
+                    Mode::Chapter => html.chapter.clone(),
+                    Mode::Print => html.print.clone(),
                     // The EPUB writes its own XHTML.
                     Mode::Epub => String::new(),
                 };
@@ -467,10 +503,6 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn page_index(&self, page: &Page) -> usize {
-        self.site.index[&(page.scope.clone(), page.lang.clone(), page.slug.clone())]
-    }
-
     /// The guide's contacts as templates see them.
     pub fn contacts_value(&self, gi: usize) -> &Value {
         &self.views[gi].contacts
@@ -484,9 +516,14 @@ impl<'a> Shared<'a> {
         self.strings.get(lang)
     }
 
+    /// The page's XHTML for the EPUB (links to `ch-slug.xhtml`).
+    pub fn epub_xhtml(&self, page: &Page) -> &str {
+        self.page_html[&page_index(self.site, page)].epub(page)
+    }
+
     /// The page's HTML in print mode (links as `#ch-slug` anchors).
     pub fn print_html(&self, page: &Page) -> &str {
-        &self.page_html[self.page_index(page)].1
+        &self.page_html[&page_index(self.site, page)].print
     }
 
     fn chapter(&self, gi: usize, ci: usize) -> Result<Made, Diagnostic> {
@@ -587,6 +624,11 @@ impl<'a> Shared<'a> {
         }
         groups
     }
+}
+
+/// A page's place in the site's arena.
+fn page_index(site: &Site, page: &Page) -> usize {
+    site.index[&(page.scope.clone(), page.lang.clone(), page.slug.clone())]
 }
 
 /// A contact as templates show it.

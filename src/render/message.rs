@@ -70,14 +70,14 @@ pub fn sms(guide: &Guide, base_url: &str) -> String {
     parts.join("; ")
 }
 
-/// Every guide's messages that would not fit: errors at the corridor's
+/// The guide's messages that would not fit: errors at the corridor's
 /// file, naming the language and what to shorten.
-pub fn too_long(site: &crate::model::Site, base_url: &str) -> Vec<Diagnostic> {
+pub fn too_long(guide: &Guide, base_url: &str) -> Vec<Diagnostic> {
     let mut d = Vec::new();
-    for guide in crate::guide::all(site) {
+    {
         let file = &guide.corridor.file;
         let line = guide.corridor.lines.get("title");
-        let sms = sms(&guide, base_url).chars().count();
+        let sms = sms(guide, base_url).chars().count();
         if sms > SMS_LIMIT {
             d.push(Diagnostic::error(
                 file,
@@ -88,7 +88,7 @@ pub fn too_long(site: &crate::model::Site, base_url: &str) -> Vec<Diagnostic> {
                 ),
             ));
         }
-        let long = long(&guide, base_url).chars().count();
+        let long = long(guide, base_url).chars().count();
         if long > LONG_LIMIT {
             d.push(Diagnostic::error(
                 file,

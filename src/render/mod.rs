@@ -20,9 +20,12 @@ pub mod xhtml;
 
 use crate::diagnostic::Diagnostic;
 use crate::guide::Guide;
-use crate::model::Site;
+use crate::markdown::{self, Mode};
+use crate::model::{Page, Site};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct RenderOptions {
     /// Absolute base address, ending in `/`.
@@ -124,11 +127,104 @@ pub fn pdf_jobs(site: &Site) -> Vec<PdfJob<'_>> {
 }
 
 /// Output-relative path (with `/`) → bytes, and the warnings rendering
-/// found (pages over the weight budget).
+/// found (pages over the weight budget), each with the output file it is
+/// about.
 #[derive(Default)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Vec<(String, Diagnostic)>,
+}
+
+/// Which outputs to render: `serve` re-renders only what a change touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Everything: every guide and the site's own pages.
+    All,
+    /// These guides (corridor slug, language), all of each guide's files
+    /// but its PDFs; with `site_pages`, also the language chooser, 404,
+    /// the language indexes (they list every corridor with its emergency
+    /// numbers), the sitemap, the theme's static files and the images.
+    Some {
+        guides: BTreeSet<GuideKey>,
+        site_pages: bool,
+    },
+}
+
+/// A guide: (corridor slug, language).
+pub type GuideKey = (String, String);
+
+impl Selection {
+    pub fn guide(&self, guide: &Guide) -> bool {
+        self.has(&guide.corridor.slug, guide.lang)
+    }
+
+    pub fn has(&self, corridor: &str, lang: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Some { guides, .. } => {
+                guides.contains(&(corridor.to_string(), lang.to_string()))
+            }
+        }
+    }
+
+    pub fn site_pages(&self) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Some { site_pages, .. } => *site_pages,
+        }
+    }
+}
+
+/// Pages' Markdown as HTML, kept across renders by `serve`: a page whose
+/// file and text are unchanged is not converted and sanitised again.
+#[derive(Default)]
+pub struct Cache {
+    html: std::sync::Mutex<HashMap<(PathBuf, String), Arc<PageHtml>>>,
+}
+
+/// A page's HTML for a chapter page and for print (print.html and the
+/// one-file guide), and its XHTML for the EPUB, made when first asked for.
+pub struct PageHtml {
+    pub chapter: String,
+    pub print: String,
+    epub: std::sync::OnceLock<String>,
+}
+
+impl PageHtml {
+    pub fn epub(&self, page: &Page) -> &str {
+        self.epub
+            .get_or_init(|| xhtml::from_html(&markdown::render(page, Mode::Epub)))
+    }
+}
+
+impl Cache {
+    /// The page's HTML, from the cache or made now.
+    pub fn page(&self, page: &Page) -> Arc<PageHtml> {
+        let key = (page.file.clone(), page.hash.clone());
+        if let Some(html) = self.html.lock().unwrap().get(&key) {
+            return Arc::clone(html);
+        }
+        let html = Arc::new(PageHtml {
+            chapter: markdown::render(page, Mode::Chapter),
+            print: markdown::render(page, Mode::Print),
+            epub: std::sync::OnceLock::new(),
+        });
+        self.html.lock().unwrap().insert(key, Arc::clone(&html));
+        html
+    }
+
+    /// Drops every page that is not in `site` as it is now.
+    pub fn keep_only(&self, site: &Site) {
+        let current: HashSet<(&Path, &str)> = site
+            .pages
+            .iter()
+            .map(|p| (p.file.as_path(), p.hash.as_str()))
+            .collect();
+        self.html
+            .lock()
+            .unwrap()
+            .retain(|(file, hash), _| current.contains(&(file.as_path(), hash.as_str())));
+    }
 }
 
 /// One job's worth of work.
@@ -162,36 +258,64 @@ impl Made {
 
 /// Every output file: HTML pages, formats, and the PDFs when `opts.pdf` is on.
 pub fn render(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
-    render_all(site, opts, opts.pdf, &BTreeMap::new())
+    render_all(
+        site,
+        opts,
+        opts.pdf,
+        &BTreeMap::new(),
+        &Selection::All,
+        &Cache::default(),
+    )
 }
 
-/// Everything but the typeset PDFs, which `made` may hold from an earlier
-/// build (pages still link the PDFs when `opts.pdf` is on): what `serve`
-/// shows first, and what `check` renders to find template errors.
+/// Everything but the typeset PDFs, whose sizes `made` may hold from an
+/// earlier build (pages still link the PDFs when `opts.pdf` is on): what
+/// `check` renders to find template errors and heavy pages.
 pub fn render_html(
     site: &Site,
     opts: &RenderOptions,
-    made: &BTreeMap<String, Vec<u8>>,
+    made: &BTreeMap<String, usize>,
 ) -> Result<Output, Vec<Diagnostic>> {
-    render_all(site, opts, false, made)
+    render_html_selected(site, opts, made, &Selection::All, &Cache::default())
+}
+
+/// [`render_html`] of the `selection` only, taking pages' HTML from `cache`:
+/// what `serve` does on a save.
+pub fn render_html_selected(
+    site: &Site,
+    opts: &RenderOptions,
+    made: &BTreeMap<String, usize>,
+    selection: &Selection,
+    cache: &Cache,
+) -> Result<Output, Vec<Diagnostic>> {
+    render_all(site, opts, false, made, selection, cache)
 }
 
 fn render_all(
     site: &Site,
     opts: &RenderOptions,
     typeset: bool,
-    made: &BTreeMap<String, Vec<u8>>,
+    made: &BTreeMap<String, usize>,
+    selection: &Selection,
+    cache: &Cache,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let shared = html::Shared::new(site, opts);
-    let mut jobs: Vec<Job> = vec![Job::Chooser, Job::NotFound];
-    jobs.extend((0..site.config.languages.len()).map(Job::LanguageIndex));
-    for (gi, guide) in shared.guides.iter().enumerate() {
+    let shared = html::Shared::new(site, opts, selection, cache);
+    let mut jobs: Vec<Job> = Vec::new();
+    if selection.site_pages() {
+        jobs.extend([Job::Chooser, Job::NotFound]);
+        jobs.extend((0..site.config.languages.len()).map(Job::LanguageIndex));
+    }
+    let chosen: Vec<usize> = (0..shared.guides.len())
+        .filter(|&gi| selection.guide(&shared.guides[gi]))
+        .collect();
+    for &gi in &chosen {
+        let guide = &shared.guides[gi];
         jobs.push(Job::Print(gi));
         jobs.extend((0..guide.chapters.len()).map(|ci| Job::Chapter(gi, ci)));
         jobs.extend((0..FORMATS.len()).map(|fi| Job::Format(gi, fi)));
     }
     let pdfs = if typeset { pdf_jobs(site) } else { Vec::new() };
-    let homes = shared.guides.len();
+    let homes = chosen.len();
     if let Some(p) = &opts.progress {
         p.start(jobs.len() + pdfs.len() + homes);
     }
@@ -233,7 +357,9 @@ fn render_all(
     let mut errors = Vec::new();
     let mut keep = |r: Result<Made, Diagnostic>, output: &mut Output| match r {
         Ok(m) => {
-            output.warnings.extend(m.warning);
+            if let Some(w) = m.warning {
+                output.warnings.push((m.path.clone(), w));
+            }
             output.files.insert(m.path, m.bytes);
         }
         Err(d) => errors.push(d),
@@ -251,12 +377,12 @@ fn render_all(
     let sizes: BTreeMap<&str, usize> = output
         .files
         .iter()
-        .chain(made.iter())
         .map(|(p, b)| (p.as_str(), b.len()))
+        .chain(made.iter().map(|(p, &n)| (p.as_str(), n)))
         .collect();
-    let home_results: Vec<Result<Made, Diagnostic>> = (0..homes)
-        .into_par_iter()
-        .map(|gi| {
+    let home_results: Vec<Result<Made, Diagnostic>> = chosen
+        .par_iter()
+        .map(|&gi| {
             let r = shared.corridor_home(gi, &sizes);
             done();
             r
@@ -271,6 +397,9 @@ fn render_all(
     if !errors.is_empty() {
         crate::diagnostic::sort(&mut errors);
         return Err(errors);
+    }
+    if !selection.site_pages() {
+        return Ok(output);
     }
     for (path, bytes) in &site.theme.static_files {
         output.files.insert(path.clone(), bytes.clone());

@@ -94,9 +94,24 @@ fn pool() -> &'static rayon::ThreadPool {
             .num_threads(threads())
             .stack_size(STACK)
             .thread_name(|i| format!("typeset-{i}"))
+            .start_handler(|_| yield_to_others())
             .build()
             .expect("a thread pool for typesetting")
     })
+}
+
+/// Typesetting gives way to every other thread (the lowest priority,
+/// `nice 19`): in `serve` a save's HTML must not wait for the last save's
+/// PDFs, and in `build` the pages finish first, then the PDFs take the
+/// processors. Linux sets the priority per thread.
+fn yield_to_others() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id, with no
+    // pointers; a failure leaves the priority as it was.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+    }
 }
 
 fn threads() -> usize {
@@ -513,22 +528,10 @@ fn wallet_card(m: &mut Markup<'_>, guide: &Guide<'_>, url: &str, url_at: Origin<
     m.code(&format!("#v(1fr)\n#text(size: 7pt)[{shown_url}]]\n]])\n"));
 }
 
-/// The characters of every PDF guide that no bundled font can draw, as
+/// The characters of a guide's PDF that no bundled font can draw, as
 /// errors at the file and line each comes from: what [`markup`] would print,
 /// exactly.
-pub fn uncovered(site: &Site) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-    let mut all: Vec<Diagnostic> = crate::guide::all(site)
-        .par_iter()
-        .flat_map_iter(|guide| uncovered_in(guide, &site.config.base_url))
-        .collect();
-    // A page printed in several guides is reported once (sort dedups).
-    crate::diagnostic::sort(&mut all);
-    all
-}
-
-/// What [`uncovered`] finds in one guide.
-pub fn uncovered_in(guide: &Guide<'_>, base_url: &str) -> Vec<Diagnostic> {
+pub fn uncovered(guide: &Guide<'_>, base_url: &str) -> Vec<Diagnostic> {
     let mut coverage = Coverage::default();
     let mut scan = |text: &str, at: Origin<'_>| coverage.scan(text, at);
     // An address too long for the QR code is check's to report.

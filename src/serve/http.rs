@@ -6,7 +6,6 @@
 use super::Shared;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -164,7 +163,7 @@ fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
         );
     }
     let errors = shared.errors.read().unwrap().clone();
-    match resolve(&shared.out, path) {
+    match resolve(|p| shared.has_file(p), path) {
         Some(Found::Folder) => {
             // `/en/x` would load, but its relative links would point one
             // folder too high: send the browser to `/en/x/`.
@@ -182,15 +181,9 @@ fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
             );
         }
         Some(Found::File(file)) => {
-            let Ok(bytes) = std::fs::read(&file) else {
-                return respond(
-                    &mut stream,
-                    "404 Not Found",
-                    "text/plain",
-                    b"not found",
-                    head,
-                    &[],
-                );
+            let Some(bytes) = shared.file(&file) else {
+                // Gone between the two looks (a rebuild): as if never there.
+                return not_found(&mut stream, shared, errors.as_deref(), head);
             };
             let kind = content_type(&file);
             if kind.starts_with("text/html") {
@@ -200,62 +193,71 @@ fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
                 respond(&mut stream, "200 OK", kind, &bytes, head, &[]);
             }
         }
-        None => {
-            let page = match (&errors, std::fs::read_to_string(shared.out.join("404.html"))) {
-                (Some(panel), _) => inject(
-                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pocketguide: errors</title></head><body></body></html>",
-                    Some(panel),
-                ),
-                (None, Ok(page)) => inject(&page, None),
-                (None, Err(_)) => inject("<!doctype html><html><body><h1>404</h1></body></html>", None),
-            };
-            respond(
-                &mut stream,
-                "404 Not Found",
-                "text/html; charset=utf-8",
-                page.as_bytes(),
-                head,
-                &[],
-            );
-        }
+        None => not_found(&mut stream, shared, errors.as_deref(), head),
     }
+}
+
+fn not_found(stream: &mut TcpStream, shared: &Shared, errors: Option<&str>, head: bool) {
+    let page = match (errors, shared.file("404.html")) {
+        (Some(panel), _) => inject(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pocketguide: errors</title></head><body></body></html>",
+            Some(panel),
+        ),
+        (None, Some(page)) => inject(&String::from_utf8_lossy(&page), None),
+        (None, None) => inject("<!doctype html><html><body><h1>404</h1></body></html>", None),
+    };
+    respond(
+        stream,
+        "404 Not Found",
+        "text/html; charset=utf-8",
+        page.as_bytes(),
+        head,
+        &[],
+    );
 }
 
 #[derive(Debug, PartialEq, Eq)]
 enum Found {
-    File(PathBuf),
+    /// The output path of a file.
+    File(String),
     /// A folder asked for without its trailing `/`.
     Folder,
 }
 
-/// The file for a URL path, or `None`: percent-decoded, `..` refused, and
-/// the final file (symlinks resolved) must lie inside the output folder.
-fn resolve(root: &Path, url_path: &str) -> Option<Found> {
+/// The output file for a URL path, or `None`: percent-decoded, and `..`
+/// refused. Only paths the build made exist: there is no file system below.
+fn resolve(exists: impl Fn(&str) -> bool, url_path: &str) -> Option<Found> {
     let decoded = percent_encoding::percent_decode_str(url_path)
         .decode_utf8()
         .ok()?;
     if decoded.contains(['\0', '\\']) || !decoded.starts_with('/') {
         return None;
     }
-    let mut path = root.to_path_buf();
+    let mut segments = Vec::new();
     for segment in decoded.split('/') {
         match segment {
             "" | "." => {}
             ".." => return None,
             s if s.contains(':') => return None,
-            s => path.push(s),
+            s => segments.push(s),
         }
     }
-    let root = root.canonicalize().ok()?;
-    if path.is_dir() {
-        if !decoded.ends_with('/') {
-            let real = path.canonicalize().ok()?;
-            return real.starts_with(&root).then_some(Found::Folder);
-        }
-        path.push("index.html");
+    let path = segments.join("/");
+    let index = if path.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{path}/index.html")
+    };
+    if decoded.ends_with('/') {
+        return exists(&index).then_some(Found::File(index));
     }
-    let real = path.canonicalize().ok()?;
-    (real.starts_with(&root) && real.is_file()).then_some(Found::File(real))
+    if exists(&path) {
+        Some(Found::File(path))
+    } else if exists(&index) {
+        Some(Found::Folder)
+    } else {
+        None
+    }
 }
 
 pub fn inject(html: &str, errors: Option<&str>) -> String {
@@ -282,8 +284,8 @@ pub fn inject(html: &str, errors: Option<&str>) -> String {
     out
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map_or("", |(_, e)| e) {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "pdf" => "application/pdf",
@@ -354,36 +356,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolve_refuses_traversal() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("out");
-        std::fs::create_dir_all(root.join("en")).unwrap();
-        std::fs::write(root.join("en/index.html"), "x").unwrap();
-        std::fs::write(tmp.path().join("secret.txt"), "s").unwrap();
-        assert!(matches!(resolve(&root, "/en/"), Some(Found::File(_))));
-        assert_eq!(resolve(&root, "/en"), Some(Found::Folder));
-        assert!(matches!(
-            resolve(&root, "/en/index.html"),
-            Some(Found::File(_))
-        ));
+    fn resolve_finds_only_what_the_build_made() {
+        let files = ["index.html", "en/index.html", "en/uz-ee/style.css"];
+        let exists = |p: &str| files.contains(&p);
+        let file = |p: &str| Some(Found::File(p.to_string()));
+        assert_eq!(resolve(exists, "/"), file("index.html"));
+        assert_eq!(resolve(exists, "/en/"), file("en/index.html"));
+        assert_eq!(resolve(exists, "/en"), Some(Found::Folder));
+        assert_eq!(resolve(exists, "/en/index.html"), file("en/index.html"));
+        assert_eq!(resolve(exists, "//en/./"), file("en/index.html"));
+        assert_eq!(resolve(exists, "/%65n/"), file("en/index.html"));
+        assert_eq!(resolve(exists, "/en/uz-ee/"), None);
         for bad in [
-            "/../secret.txt",
-            "/%2e%2e/secret.txt",
-            "/en/..%2f..%2fsecret.txt",
-            "/en%2f..%2f..%2fsecret.txt",
-            "/..\\secret.txt",
-            "secret.txt",
+            "/../index.html",
+            "/%2e%2e/index.html",
+            "/en/..%2f..%2findex.html",
+            "/en%2f..%2f..%2findex.html",
+            "/..\\index.html",
+            "index.html",
             "/C:/x",
+            "/en/%00",
         ] {
-            assert!(resolve(&root, bad).is_none(), "{bad}");
-        }
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("link.txt"))
-                .unwrap();
-            assert!(resolve(&root, "/link.txt").is_none());
-            std::os::unix::fs::symlink(tmp.path(), root.join("up")).unwrap();
-            assert!(resolve(&root, "/up").is_none());
+            assert!(resolve(exists, bad).is_none(), "{bad}");
         }
     }
 

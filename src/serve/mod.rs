@@ -1,21 +1,23 @@
-//! `pocketguide serve`: a live preview for editors. Builds into a temporary
-//! folder (never the user's `public/`), serves it on 127.0.0.1 only, watches
-//! the site's sources and rebuilds on every save: HTML first, then the PDFs
-//! on a worker of their own (only the guides whose Typst input changed, and
-//! a newer save supersedes older PDF work). Open pages reload through
+//! `pocketguide serve`: a live preview for editors. Builds the site in
+//! memory and serves it on 127.0.0.1 only; watches the site's sources and,
+//! on every save, re-renders what the changed files feed ([`preview`]): the
+//! HTML first, then the PDFs of the guides that changed on a worker of their
+//! own (a newer save supersedes older PDF work). Open pages reload through
 //! Server-Sent Events once a build is complete; a content error is shown on
 //! the page while the last good pages stay served. The reload script and
 //! the error panel are added to responses here, never to the files a
-//! `build` writes.
+//! `build` writes. Nothing is written to disk.
 
 mod http;
+pub mod preview;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::Site;
-use crate::render::{self, RenderOptions};
-use crate::{load_and_check, write, Error};
+use crate::render::{self, GuideKey, Selection};
+use crate::Error;
 use notify::{EventKind, RecursiveMode, Watcher};
-use std::collections::HashMap;
+use preview::{Changed, Preview};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::net::TcpListener;
@@ -36,36 +38,57 @@ pub struct ServeOptions {
 const SHOWN_PROBLEMS: usize = 10;
 
 enum Msg {
-    Changed,
+    /// These files (absolute) changed.
+    Changed(Vec<PathBuf>),
+    /// The watcher lost track: rebuild everything.
+    Rescan,
     Stop,
 }
+
+/// Served files: output path → bytes.
+type Files = BTreeMap<String, Arc<Vec<u8>>>;
 
 /// State shared by the builder, the PDF worker and the HTTP threads.
 pub(crate) struct Shared {
     site: PathBuf,
-    out: PathBuf,
-    /// The preview's own address: pages, sitemap and 404 links point here.
-    base_url: String,
     /// The error panel of the last build, when it failed.
     errors: RwLock<Option<String>>,
     clients: Mutex<Vec<mpsc::Sender<()>>>,
     /// Bumped by every build; PDF work of an older build stops.
     generation: AtomicU64,
-    /// A6 guide path → the hash of its Typst markup, and the PDFs made from
-    /// it.
-    pdfs: Mutex<HashMap<String, (u64, PdfFiles)>>,
-    /// The newest build's guides to typeset, for the PDF worker.
-    pdf_work: Mutex<Option<PdfWork>>,
+    /// The last good build's files, PDFs apart.
+    files: RwLock<Arc<Files>>,
+    /// The PDFs typeset so far, by output path.
+    pdfs: RwLock<Files>,
+    /// A6 guide path → the hash of the Typst markup its PDFs were made from.
+    pdf_markup: Mutex<HashMap<String, u64>>,
+    /// Guides whose PDFs may be out of date, with the generation that said
+    /// so; the newest build's site to typeset them from.
+    pdf_work: Mutex<PdfWork>,
     pdf_wanted: Condvar,
 }
 
-/// The A6 guide and the A4 booklet: (output path, bytes) each.
-type PdfFiles = [(String, Vec<u8>); 2];
-
+#[derive(Default)]
 struct PdfWork {
     generation: u64,
-    site: Site,
-    opts: RenderOptions,
+    site: Option<(Arc<Site>, String)>,
+    dirty: BTreeMap<GuideKey, u64>,
+}
+
+impl Shared {
+    /// The served file at an output path.
+    fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        let files = Arc::clone(&self.files.read().unwrap());
+        files
+            .get(path)
+            .cloned()
+            .or_else(|| self.pdfs.read().unwrap().get(path).cloned())
+    }
+
+    fn has_file(&self, path: &str) -> bool {
+        self.files.read().unwrap().contains_key(path)
+            || self.pdfs.read().unwrap().contains_key(path)
+    }
 }
 
 pub fn serve(opts: ServeOptions) -> Result<(), Error> {
@@ -88,20 +111,16 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Io(e.to_string()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix("pocketguide-serve-")
-        .tempdir()
-        .map_err(|e| Error::Io(format!("cannot create a temporary folder: {e}")))?;
     let url = format!("http://{addr}/");
     let shared = Arc::new(Shared {
         site: opts.site.clone(),
-        out: tmp.path().join("site"),
-        base_url: url.clone(),
         errors: RwLock::new(None),
         clients: Mutex::new(Vec::new()),
         generation: AtomicU64::new(0),
-        pdfs: Mutex::new(HashMap::new()),
-        pdf_work: Mutex::new(None),
+        files: RwLock::new(Arc::new(Files::new())),
+        pdfs: RwLock::new(Files::new()),
+        pdf_markup: Mutex::new(HashMap::new()),
+        pdf_work: Mutex::new(PdfWork::default()),
         pdf_wanted: Condvar::new(),
     });
 
@@ -118,15 +137,26 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         .map_err(|e| Error::Usage(format!("cannot open {}: {e}", opts.site.display())))?;
     let watched_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |r: notify::Result<notify::Event>| {
+        let Ok(event) = r else {
+            let _ = tx.send(Msg::Rescan);
+            return;
+        };
+        if event.need_rescan() {
+            let _ = tx.send(Msg::Rescan);
+            return;
+        }
         // Reads are events too (a build reads every file): only changes count.
-        let relevant = r.map_or(true, |event| {
-            matches!(
-                event.kind,
-                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
-            ) && event.paths.iter().any(|p| is_source(&watched_root, p))
-        });
-        if relevant {
-            let _ = tx.send(Msg::Changed);
+        let change = matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
+        );
+        let paths: Vec<PathBuf> = event
+            .paths
+            .into_iter()
+            .filter(|p| is_source(&watched_root, p))
+            .collect();
+        if change && !paths.is_empty() {
+            let _ = tx.send(Msg::Changed(paths));
         }
     })
     .map_err(|e| Error::Io(format!("cannot watch files: {e}")))?;
@@ -153,40 +183,57 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         .name("serve-pdf".into())
         .spawn(move || pdf_worker(&worker))
         .map_err(|e| Error::Io(format!("cannot start the PDF worker: {e}")))?;
-    rebuild(&shared);
+    let mut preview = Preview::new(&opts.site, &url);
+    rebuild(&shared, &mut preview, &Changed::Everything);
     log(format!("serving {} at {url}", opts.site.display()));
-    log(format!(
-        "output in {} (removed on Ctrl-C)",
-        tmp.path().display()
-    ));
     http::listen(listener, Arc::clone(&shared));
     if opts.open {
         open_browser(&url);
     }
 
     while let Ok(msg) = rx.recv() {
-        match msg {
-            Msg::Changed => {
-                // One save is often several events (write, rename, chmod):
-                // wait until they stop for a moment, then build once.
-                let mut stop = false;
-                while let Ok(more) = rx.recv_timeout(Duration::from_millis(DEBOUNCE_MS)) {
-                    stop |= matches!(more, Msg::Stop);
-                }
-                if stop {
-                    break;
-                }
-                // A source folder created since the start is watched from now on.
-                watch_sources(&mut watcher);
-                rebuild(&shared)
-            }
+        let mut changed = match msg {
+            Msg::Changed(paths) => Some(paths),
+            Msg::Rescan => None,
             Msg::Stop => break,
+        };
+        // One save is often several events (write, rename, chmod): take
+        // them until they stop for a moment, then build once.
+        let mut stop = false;
+        let first = Instant::now();
+        while first.elapsed() < Duration::from_millis(DEBOUNCE_MAX_MS) {
+            match rx.recv_timeout(Duration::from_millis(DEBOUNCE_MS)) {
+                Ok(Msg::Changed(paths)) => {
+                    if let Some(all) = &mut changed {
+                        all.extend(paths);
+                    }
+                }
+                Ok(Msg::Rescan) => changed = None,
+                Ok(Msg::Stop) => stop = true,
+                Err(_) => break,
+            }
         }
+        if stop {
+            break;
+        }
+        // A source folder created since the start is watched from now on.
+        watch_sources(&mut watcher);
+        let changed = match changed {
+            Some(paths) => {
+                let mut rel: Vec<PathBuf> = paths
+                    .iter()
+                    .filter_map(|p| p.strip_prefix(&root).ok())
+                    .map(Path::to_path_buf)
+                    .collect();
+                rel.sort();
+                rel.dedup();
+                Changed::Files(rel)
+            }
+            None => Changed::Everything,
+        };
+        rebuild(&shared, &mut preview, &changed);
     }
     drop(watcher);
-    let path = tmp.path().to_path_buf();
-    tmp.close()
-        .map_err(|e| Error::Io(format!("cannot remove {}: {e}", path.display())))?;
     log("stopped");
     Ok(())
 }
@@ -197,8 +244,10 @@ fn log(text: impl std::fmt::Display) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
-/// How long a burst of file events must be quiet before a rebuild.
-const DEBOUNCE_MS: u64 = 50;
+/// How long a burst of file events must be quiet before a rebuild, and the
+/// longest a build waits for a burst to end.
+const DEBOUNCE_MS: u64 = 10;
+const DEBOUNCE_MAX_MS: u64 = 200;
 
 /// The folders a site is built from, besides site.yaml.
 const SOURCE_DIRS: [&str; 3] = ["content", "locales", "themes"];
@@ -225,135 +274,187 @@ fn is_source(root: &Path, path: &Path) -> bool {
     }
 }
 
-fn rebuild(shared: &Arc<Shared>) {
+fn rebuild(shared: &Arc<Shared>, preview: &mut Preview, changed: &Changed) {
     let started = Instant::now();
     let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
-    match build_html(shared) {
-        Ok((site, opts, warnings)) => {
-            *shared.errors.write().unwrap() = None;
-            log(format!(
-                "rebuilt in {} ms: {}",
-                started.elapsed().as_millis(),
-                diagnostic::summary_of(&warnings)
-            ));
-            diagnostic::report_first(&warnings, SHOWN_PROBLEMS);
-            reload(shared);
-            *shared.pdf_work.lock().unwrap() = Some(PdfWork {
-                generation,
-                site,
-                opts,
-            });
-            shared.pdf_wanted.notify_one();
-        }
-        Err(diags) => {
-            *shared.errors.write().unwrap() = Some(error_panel(&diags));
-            log(format!(
-                "the site has errors ({}): shown in the browser; the last good pages stay served",
-                diagnostic::summary_of(&diags)
-            ));
-            diagnostic::report_first(&diags, SHOWN_PROBLEMS);
-            reload(shared);
-        }
+    let made: BTreeMap<String, usize> = shared
+        .pdfs
+        .read()
+        .unwrap()
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.len()))
+        .collect();
+    let update = preview.update(changed, &made);
+    let diags = preview.diagnostics();
+    let Some(rendered) = update.rendered.filter(|_| !preview.has_errors()) else {
+        *shared.errors.write().unwrap() = Some(error_panel(diags));
+        log(format!(
+            "the site has errors ({}): shown in the browser; the last good pages stay served",
+            diagnostic::summary_of(diags)
+        ));
+        diagnostic::report_first(diags, SHOWN_PROBLEMS);
+        reload(shared);
+        return;
+    };
+    *shared.files.write().unwrap() = Arc::new(preview.files().clone());
+    *shared.errors.write().unwrap() = None;
+    log(format!(
+        "rebuilt {} in {} ms: {}",
+        match &rendered {
+            Selection::All => format!("{} files", update.files),
+            Selection::Some { guides, .. } => format!(
+                "{} files of {} {}",
+                update.files,
+                guides.len(),
+                if guides.len() == 1 { "guide" } else { "guides" }
+            ),
+        },
+        started.elapsed().as_millis(),
+        diagnostic::summary_of(diags)
+    ));
+    diagnostic::report_first(diags, SHOWN_PROBLEMS);
+    reload(shared);
+    if let Some(site) = preview.site() {
+        hand_to_pdf_worker(
+            shared,
+            generation,
+            site,
+            preview.options().base_url.clone(),
+            &rendered,
+        );
     }
 }
 
-type Built = (Site, RenderOptions, Vec<Diagnostic>);
-
-/// Load, check and render the HTML, then swap it in with the PDFs of the
-/// previous build, so nothing 404s while the new PDFs are typeset.
-fn build_html(shared: &Shared) -> Result<Built, Vec<Diagnostic>> {
-    let (site, diags) = load_and_check(&shared.site).map_err(|e| match e {
-        Error::Content(d) => d,
-        Error::Usage(m) | Error::Io(m) => vec![Diagnostic::error(".", None, m)],
-    })?;
-    let site = match site {
-        Some(site) if !diags.iter().any(Diagnostic::is_error) => site,
-        _ => return Err(diags),
+/// Marks the PDFs of the rendered guides out of date, drops those of
+/// guides that are gone, and wakes the worker.
+fn hand_to_pdf_worker(
+    shared: &Shared,
+    generation: u64,
+    site: &Arc<Site>,
+    base_url: String,
+    rendered: &Selection,
+) {
+    let guides: std::collections::BTreeSet<GuideKey> = site
+        .corridors
+        .iter()
+        .flat_map(|c| c.languages.iter().map(move |l| (c.slug.clone(), l.clone())))
+        .collect();
+    let current: std::collections::BTreeSet<String> =
+        guides.iter().map(|(c, l)| format!("{l}/{c}/")).collect();
+    let in_current = |path: &str| {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        current.contains(&format!("{dir}/"))
     };
-    let opts = RenderOptions {
-        base_url: shared.base_url.clone(),
-        pdf: true,
-        progress: None,
-    };
-    let made: std::collections::BTreeMap<String, Vec<u8>> = shared
+    shared
         .pdfs
+        .write()
+        .unwrap()
+        .retain(|path, _| in_current(path));
+    shared
+        .pdf_markup
         .lock()
         .unwrap()
-        .values()
-        .flat_map(|(_, files)| files.iter().cloned())
-        .collect();
-    let mut output = render::render_html(&site, &opts, &made)?;
-    output.files.extend(made);
-    write::write(&shared.out, &output).map_err(|e| {
-        vec![Diagnostic::error(
-            ".",
-            None,
-            format!("cannot write the preview: {e}"),
-        )]
-    })?;
-    Ok((site, opts, diags))
+        .retain(|path, _| in_current(path));
+    let mut work = shared.pdf_work.lock().unwrap();
+    work.generation = generation;
+    work.site = Some((Arc::clone(site), base_url));
+    work.dirty.retain(|k, _| guides.contains(k));
+    for key in guides {
+        let dirty = match rendered {
+            Selection::All => true,
+            Selection::Some { guides, .. } => guides.contains(&key),
+        };
+        if dirty {
+            work.dirty.insert(key, generation);
+        }
+    }
+    shared.pdf_wanted.notify_one();
 }
 
-/// Typesets the newest build's guides, one build at a time: a save while
-/// PDFs are typeset hands this worker a newer build, and the older one
-/// stops at its next guide.
+/// Typesets the dirty guides of the newest build, a few at a time: a save
+/// while PDFs are typeset hands this worker a newer build, and the older
+/// one stops at its next guide (what it did not finish stays dirty).
 fn pdf_worker(shared: &Shared) {
     loop {
-        let work = {
-            let mut slot = shared.pdf_work.lock().unwrap();
+        let (generation, site, base_url, dirty) = {
+            let mut work = shared.pdf_work.lock().unwrap();
             loop {
-                if let Some(work) = slot.take() {
-                    break work;
+                if let (false, Some((site, base_url))) = (work.dirty.is_empty(), &work.site) {
+                    break (
+                        work.generation,
+                        Arc::clone(site),
+                        base_url.clone(),
+                        work.dirty.clone(),
+                    );
                 }
-                slot = shared.pdf_wanted.wait(slot).unwrap();
+                work = shared.pdf_wanted.wait(work).unwrap();
             }
         };
-        typeset_pdfs(shared, &work);
+        typeset_pdfs(shared, generation, &site, &base_url, &dirty);
+        // Whatever this pass left dirty without a newer build to take over
+        // (it cannot happen, but a loop must not spin on it) is dropped.
+        let mut work = shared.pdf_work.lock().unwrap();
+        if work.generation == generation {
+            work.dirty.retain(|k, g| dirty.get(k) != Some(g));
+        }
     }
 }
 
-fn typeset_pdfs(shared: &Shared, work: &PdfWork) {
-    let jobs = render::pdf_jobs(&work.site);
-    let superseded = || shared.generation.load(Ordering::SeqCst) != work.generation;
+fn typeset_pdfs(
+    shared: &Shared,
+    generation: u64,
+    site: &Site,
+    base_url: &str,
+    dirty: &BTreeMap<GuideKey, u64>,
+) {
+    let jobs: Vec<render::PdfJob> = render::pdf_jobs(site)
+        .into_iter()
+        .filter(|job| {
+            dirty.contains_key(&(job.guide.corridor.slug.clone(), job.guide.lang.to_string()))
+        })
+        .collect();
+    // A build with errors hands over nothing: its predecessor's PDFs are
+    // still the ones to make.
+    let superseded = || shared.pdf_work.lock().unwrap().generation != generation;
     render::pdf::typeset_all(
         &jobs,
         |job| {
-            let Ok(markup) = job.markup(&work.opts.base_url) else {
-                return;
+            let key = (job.guide.corridor.slug.clone(), job.guide.lang.to_string());
+            let done = || {
+                // Clean only if no newer build marked it dirty again.
+                let mut work = shared.pdf_work.lock().unwrap();
+                if work.dirty.get(&key) == dirty.get(&key) {
+                    work.dirty.remove(&key);
+                }
+            };
+            let Ok(markup) = job.markup(base_url) else {
+                return done();
             };
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             markup.hash(&mut hasher);
             let hash = hasher.finish();
-            let unchanged = shared
-                .pdfs
-                .lock()
-                .unwrap()
-                .get(&job.path)
-                .is_some_and(|(h, _)| *h == hash);
+            let unchanged = shared.pdf_markup.lock().unwrap().get(&job.path) == Some(&hash);
             if unchanged {
-                return;
+                return done();
             }
             match job.typeset(markup) {
                 Ok(typeset) if !superseded() => {
-                    let files = [
-                        (job.path.clone(), typeset.guide),
-                        (job.booklet.clone(), typeset.booklet),
-                    ];
-                    for (path, bytes) in &files {
-                        let path = shared.out.join(path);
-                        let tmp = path.with_extension("pdf.tmp");
-                        if std::fs::write(&tmp, bytes).is_ok() {
-                            let _ = std::fs::rename(&tmp, &path);
-                        }
-                    }
+                    let mut pdfs = shared.pdfs.write().unwrap();
+                    pdfs.insert(job.path.clone(), Arc::new(typeset.guide));
+                    pdfs.insert(job.booklet.clone(), Arc::new(typeset.booklet));
+                    drop(pdfs);
                     shared
-                        .pdfs
+                        .pdf_markup
                         .lock()
                         .unwrap()
-                        .insert(job.path.clone(), (hash, files));
+                        .insert(job.path.clone(), hash);
+                    done();
                 }
                 Ok(_) => {}
-                Err(d) => diagnostic::report(&[d]),
+                Err(d) => {
+                    diagnostic::report(&[d]);
+                    done();
+                }
             }
         },
         &superseded,

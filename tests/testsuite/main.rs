@@ -5,6 +5,7 @@ mod booklet;
 mod build;
 mod check;
 mod example;
+mod incremental;
 mod new_site;
 mod pdf;
 mod properties;
