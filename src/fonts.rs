@@ -4,7 +4,7 @@
 //! Typst drops a character no font has without a word.
 
 use crate::diagnostic::{Diagnostic, Origin};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use typst::foundations::Bytes;
@@ -28,24 +28,50 @@ pub fn covers(c: char) -> bool {
         .any(|f| f.info().coverage.contains(c as u32))
 }
 
+/// [`covers`], remembered for the Basic Multilingual Plane (every script
+/// the guides are written in): 0 not asked yet, 1 covered, 2 not. Shared by
+/// all threads; asking twice is harmless.
+fn covers_known(c: char) -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static KNOWN: [AtomicU8; 0x10000] = [const { AtomicU8::new(0) }; 0x10000];
+    let Some(slot) = KNOWN.get(c as usize) else {
+        return covers(c);
+    };
+    match slot.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            let covered = covers(c);
+            slot.store(if covered { 1 } else { 2 }, Ordering::Relaxed);
+            covered
+        }
+    }
+}
+
 /// Collects the characters no font covers from text as it is printed, one
 /// error per file, line and character (a page printed in several guides is
 /// reported once).
 #[derive(Default)]
 pub struct Coverage {
-    known: HashMap<char, bool>,
     reported: HashSet<(PathBuf, Option<usize>, char)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Coverage {
     pub fn scan(&mut self, text: &str, at: Origin<'_>) {
+        // Printable ASCII is in every font (a test makes sure).
+        if text
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) || b == b'\n')
+        {
+            return;
+        }
         for c in text.chars() {
-            if c.is_whitespace() || c.is_control() {
+            if c.is_whitespace() || c.is_control() || c.is_ascii_graphic() {
                 continue;
             }
             // Most characters repeat thousands of times: ask the fonts once.
-            if *self.known.entry(c).or_insert_with(|| covers(c)) {
+            if covers_known(c) {
                 continue;
             }
             if self.reported.insert((at.file.to_path_buf(), at.line, c)) {
@@ -74,6 +100,11 @@ mod tests {
             assert!(c.is_whitespace() || covers(c), "{c:?} U+{:04X}", c as u32);
         }
         assert!(!covers('\u{13000}'));
+        assert!((' '..='~').all(covers), "printable ASCII");
+        for c in ['ʻ', 'Ж', '\u{13000}', '\u{E000}'] {
+            assert_eq!(covers_known(c), covers(c));
+            assert_eq!(covers_known(c), covers(c), "{c:?} remembered");
+        }
     }
 
     #[test]

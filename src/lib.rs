@@ -115,7 +115,7 @@ pub fn check_site(site_dir: &Path) -> Result<Vec<Diagnostic>, Error> {
             pdf: true,
             progress: None,
         };
-        match render::render_html(&site, &opts, &Default::default()) {
+        match render::render_for_check(&site, &opts) {
             Ok(output) => diagnostics.extend(output.warnings.into_iter().map(|(_, d)| d)),
             Err(errors) => diagnostics.extend(errors),
         }

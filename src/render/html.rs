@@ -51,6 +51,9 @@ pub struct Shared<'a> {
     /// Per guide: what each of its pages shows, serialised once (left
     /// empty for guides the selection neither renders nor lists).
     views: Vec<GuideView>,
+    /// Chapter pages without the chapter's text: all `check` needs to
+    /// weigh them, as the weight leaves the `<article>` out.
+    pub(crate) without_text: bool,
 }
 
 #[derive(Default)]
@@ -154,7 +157,7 @@ impl<'a> Shared<'a> {
         shown.sort_unstable();
         shown.dedup();
         let page_html = shown
-            .into_par_iter()
+            .into_iter()
             .map(|i| (i, cache.page(&site.pages[i])))
             .collect();
         let strings = site
@@ -173,6 +176,7 @@ impl<'a> Shared<'a> {
             page_html,
             strings,
             views: Vec::new(),
+            without_text: false,
         };
         let all = selection.site_pages();
         shared.views = shared
@@ -473,8 +477,9 @@ impl<'a> Shared<'a> {
             Body::Page { page, notice } => {
                 let html = &self.page_html[&page_index(self.site, page)];
                 let html = match mode {
-                    Mode::Chapter => html.chapter.clone(),
-                    Mode::Print => html.print.clone(),
+                    Mode::Chapter if self.without_text => String::new(),
+                    Mode::Chapter => html.chapter(page).to_string(),
+                    Mode::Print => html.print(page).to_string(),
                     // The EPUB writes its own XHTML.
                     Mode::Epub => String::new(),
                 };
@@ -523,7 +528,7 @@ impl<'a> Shared<'a> {
 
     /// The page's HTML in print mode (links as `#ch-slug` anchors).
     pub fn print_html(&self, page: &Page) -> &str {
-        &self.page_html[&page_index(self.site, page)].print
+        self.page_html[&page_index(self.site, page)].print(page)
     }
 
     fn chapter(&self, gi: usize, ci: usize) -> Result<Made, Diagnostic> {

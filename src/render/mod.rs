@@ -25,7 +25,7 @@ use crate::model::{Page, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub struct RenderOptions {
     /// Absolute base address, ending in `/`.
@@ -183,14 +183,26 @@ pub struct Cache {
 }
 
 /// A page's HTML for a chapter page and for print (print.html and the
-/// one-file guide), and its XHTML for the EPUB, made when first asked for.
+/// one-file guide), and its XHTML for the EPUB, each made when first asked
+/// for.
+#[derive(Default)]
 pub struct PageHtml {
-    pub chapter: String,
-    pub print: String,
-    epub: std::sync::OnceLock<String>,
+    chapter: OnceLock<String>,
+    print: OnceLock<String>,
+    epub: OnceLock<String>,
 }
 
 impl PageHtml {
+    pub fn chapter(&self, page: &Page) -> &str {
+        self.chapter
+            .get_or_init(|| markdown::render(page, Mode::Chapter))
+    }
+
+    pub fn print(&self, page: &Page) -> &str {
+        self.print
+            .get_or_init(|| markdown::render(page, Mode::Print))
+    }
+
     pub fn epub(&self, page: &Page) -> &str {
         self.epub
             .get_or_init(|| xhtml::from_html(&markdown::render(page, Mode::Epub)))
@@ -198,19 +210,10 @@ impl PageHtml {
 }
 
 impl Cache {
-    /// The page's HTML, from the cache or made now.
+    /// The page's HTML, kept here from an earlier render or made as asked.
     pub fn page(&self, page: &Page) -> Arc<PageHtml> {
         let key = (page.file.clone(), page.hash.clone());
-        if let Some(html) = self.html.lock().unwrap().get(&key) {
-            return Arc::clone(html);
-        }
-        let html = Arc::new(PageHtml {
-            chapter: markdown::render(page, Mode::Chapter),
-            print: markdown::render(page, Mode::Print),
-            epub: std::sync::OnceLock::new(),
-        });
-        self.html.lock().unwrap().insert(key, Arc::clone(&html));
-        html
+        Arc::clone(self.html.lock().unwrap().entry(key).or_default())
     }
 
     /// Drops every page that is not in `site` as it is now.
@@ -277,6 +280,41 @@ pub fn render_html(
     made: &BTreeMap<String, usize>,
 ) -> Result<Output, Vec<Diagnostic>> {
     render_html_selected(site, opts, made, &Selection::All, &Cache::default())
+}
+
+/// What `check` needs rendered to report everything a build would: every
+/// page when the site overrides templates (a template error can hide in any
+/// of them), else the chapter pages alone, for their weight, and without
+/// the chapter's text, which the weight leaves out (the built-in templates
+/// render any content; the property tests hold them to it).
+pub fn render_for_check(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
+    if !site.theme.template_files.is_empty() {
+        return render_html(site, opts, &BTreeMap::new());
+    }
+    let mut shared = html::Shared::new(site, opts, &Selection::All, &Cache::default());
+    shared.without_text = true;
+    let jobs: Vec<Job> = (0..shared.guides.len())
+        .flat_map(|gi| (0..shared.guides[gi].chapters.len()).map(move |ci| Job::Chapter(gi, ci)))
+        .collect();
+    let results: Vec<Result<Made, Diagnostic>> =
+        jobs.par_iter().map(|job| shared.render_job(job)).collect();
+    let mut output = Output::default();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(m) => {
+                if let Some(w) = m.warning {
+                    output.warnings.push((m.path, w));
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(output)
+    } else {
+        Err(errors)
+    }
 }
 
 /// [`render_html`] of the `selection` only, taking pages' HTML from `cache`:

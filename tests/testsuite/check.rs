@@ -270,3 +270,39 @@ fn yaml_problems_point_at_the_line_the_parser_read() {
         run.stderr
     );
 }
+
+/// `check` weighs chapter pages without rendering their text (the budget
+/// leaves the `<article>` out): its verdicts must be build's, to the byte.
+#[test]
+fn check_weighs_pages_exactly_as_build_does() {
+    let site = fixture("basic");
+    // Pages land near the budget: a long title tips one of them over.
+    site.write(
+        "themes/default/static/style.css",
+        &format!("body{{color:#000}}\n/*{}*/\n", "x".repeat(27_443)),
+    );
+    site.write(
+        "content/kg-fi/en/work.md",
+        &format!(
+            "---\ntitle: \"{}\"\n---\n{}\n",
+            "A very long title ".repeat(60),
+            "Body text that is not weighed. ".repeat(400)
+        ),
+    );
+    let weighs = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| l.contains(" weighs "))
+            .map(str::to_string)
+            .collect()
+    };
+    let check = site.run(&["check"]);
+    let build = site.build();
+    build.assert_code(0);
+    let found = weighs(&check.stderr);
+    assert!(
+        (1..12).contains(&found.len()),
+        "some pages over, some under: {found:#?}"
+    );
+    assert_eq!(weighs(&check.stderr), weighs(&build.stderr));
+}
