@@ -142,21 +142,27 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
         pdf: opts.pdf,
         progress: opts.progress.clone(),
     };
-    let output = render::render(&site, &render_opts).map_err(|mut errors| {
+    // Files go straight into the new folder; it replaces the output only
+    // once everything rendered and was written.
+    let staging = write::Staging::begin(&out).map_err(|e| write_error(&opts.out, e))?;
+    let rendered = render::render(&site, &render_opts, &staging).map_err(|mut errors| {
         errors.extend(diagnostics.iter().cloned());
         diagnostic::sort(&mut errors);
         Error::Content(errors)
     })?;
-    write::write(&out, &output)
-        .map_err(|e| Error::Io(format!("cannot write {}: {e}", opts.out.display())))?;
+    let files_written = staging.commit().map_err(|e| write_error(&opts.out, e))?;
     let mut diagnostics = diagnostics;
-    diagnostics.extend(output.warnings.iter().map(|(_, d)| d.clone()));
+    diagnostics.extend(rendered.warnings.into_iter().map(|(_, d)| d));
     diagnostic::sort(&mut diagnostics);
     Ok(Report {
         diagnostics,
-        files_written: output.files.len(),
+        files_written,
         out,
     })
+}
+
+fn write_error(out: &Path, e: std::io::Error) -> Error {
+    Error::Io(format!("cannot write {}: {e}", out.display()))
 }
 
 /// `--base-url`: checked as site.yaml's `base_url` is, a usage error if not.

@@ -359,11 +359,159 @@ pub fn render(page: &Page, mode: Mode) -> String {
     sanitized(page, mode).to_string()
 }
 
+/// The page as safe HTML in every mode.
+pub struct Modes {
+    pub chapter: String,
+    pub print: String,
+    pub epub: String,
+}
+
+/// [`render`] in the three modes, sanitising once where it can: the modes
+/// differ only in where chapter links and images point, the footnote ids'
+/// prefix and (print, EPUB) headings one level lower, so the page is
+/// sanitised with a placeholder for each, and each mode fills them in. The
+/// result is byte for byte [`render`]'s (a test compares them on random
+/// pages); a page where a placeholder could be confused with its own text,
+/// with raw HTML, or (for the EPUB) with a link the EPUB drops, is
+/// sanitised per mode instead.
+pub fn render_modes(page: &Page) -> Modes {
+    let raw_html = page
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    if raw_html || page.body.contains(PLACEHOLDER) {
+        return Modes {
+            chapter: render(page, Mode::Chapter),
+            print: render(page, Mode::Print),
+            epub: render(page, Mode::Epub),
+        };
+    }
+    let neutral = sanitized_as(page, Target::Neutral).to_string();
+    let headings = page
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Start(Tag::Heading { .. })))
+        .count();
+    // The serialiser escapes `<` in text and attributes, so every `<hN` is
+    // a heading of the page's; counting them keeps that an observed fact
+    // rather than an assumption before all of them are moved a level down.
+    let lowerable = heading_tags(&neutral) == headings;
+    let epub_links = page.events.iter().all(|e| match e {
+        Event::Start(Tag::Link { dest_url, .. }) => resolves_in_epub(dest_url),
+        _ => true,
+    });
+    Modes {
+        chapter: fill(&neutral, page, Mode::Chapter),
+        print: if lowerable {
+            fill(&neutral, page, Mode::Print)
+        } else {
+            render(page, Mode::Print)
+        },
+        epub: if lowerable && epub_links {
+            fill(&neutral, page, Mode::Epub)
+        } else {
+            render(page, Mode::Epub)
+        },
+    }
+}
+
+/// What [`render_modes`] marks places with; text containing it is never
+/// rendered in one pass.
+const PLACEHOLDER: &str = "__pocketguide_";
+const LINK_MARK: &str = "__pocketguide_chapter__/";
+const ROOT_MARK: &str = "__pocketguide_root__/";
+const FOOTNOTE_MARK: &str = "__pocketguide_fn__";
+
+/// Whom the sanitised HTML is for: a mode, or every mode with placeholders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Mode(Mode),
+    Neutral,
+}
+
+/// The neutral HTML with the placeholders of `mode` filled in and, outside
+/// chapter pages, every heading one level lower, in one pass over the text:
+/// this runs for every page of a build.
+fn fill(neutral: &str, page: &Page, mode: Mode) -> String {
+    let lower = mode != Mode::Chapter;
+    let bytes = neutral.as_bytes();
+    let mut out = String::with_capacity(neutral.len() + 64);
+    let (mut copied, mut at) = (0, 0);
+    while let Some(found) = memchr::memchr2(b'<', b'_', &bytes[at..]) {
+        at += found;
+        let rest = &neutral[at..];
+        if let Some(after) = rest.strip_prefix(ROOT_MARK) {
+            out.push_str(&neutral[copied..at]);
+            out.push_str(mode.root());
+            at = neutral.len() - after.len();
+            copied = at;
+        } else if let Some(after) = rest.strip_prefix(FOOTNOTE_MARK) {
+            out.push_str(&neutral[copied..at]);
+            if lower {
+                out.push_str(&page.slug);
+                out.push('-');
+            }
+            at = neutral.len() - after.len();
+            copied = at;
+        } else if let Some(after) = rest.strip_prefix(LINK_MARK) {
+            out.push_str(&neutral[copied..at]);
+            let end = after.find('"').unwrap_or(after.len());
+            let (slug, fragment) = match after[..end].split_once('#') {
+                Some((s, f)) => (s, Some(f)),
+                None => (&after[..end], None),
+            };
+            out.push_str(&link_target(mode, slug, fragment));
+            at = neutral.len() - after.len() + end;
+            copied = at;
+        } else if let (true, Some(digit)) = (lower, heading_digit(rest)) {
+            out.push_str(&neutral[copied..digit + at]);
+            out.push(char::from(bytes[at + digit] + 1));
+            at += digit + 1;
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(&neutral[copied..]);
+    out
+}
+
+/// Where the level digit of `<hN>`, `<hN ` or `</hN>` (N from 1 to 5) sits
+/// at the start of `html`: the tags a lower heading level rewrites, h6
+/// staying h6 as [`lower`] does.
+fn heading_digit(html: &str) -> Option<usize> {
+    match html.as_bytes() {
+        [b'<', b'h', b'1'..=b'5', b'>' | b' ', ..] => Some(2),
+        [b'<', b'/', b'h', b'1'..=b'5', b'>', ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// Openings of heading elements: `<h1>` to `<h6>`, with or without
+/// attributes.
+fn heading_tags(html: &str) -> usize {
+    (1..=6)
+        .map(|n| {
+            html.matches(&format!("<h{n}>")).count() + html.matches(&format!("<h{n} ")).count()
+        })
+        .sum()
+}
+
 /// The page as a sanitised tree, for writers of other markup (XHTML).
 pub fn sanitized(page: &Page, mode: Mode) -> ammonia::Document {
+    sanitized_as(page, Target::Mode(mode))
+}
+
+fn sanitized_as(page: &Page, target: Target) -> ammonia::Document {
+    let mode = match target {
+        Target::Mode(m) => Some(m),
+        Target::Neutral => None,
+    };
+    let lowered = matches!(mode, Some(Mode::Print | Mode::Epub));
     let prefix = match mode {
-        Mode::Chapter => String::new(),
-        Mode::Print | Mode::Epub => format!("{}-", page.slug),
+        Some(Mode::Chapter) => String::new(),
+        Some(Mode::Print | Mode::Epub) => format!("{}-", page.slug),
+        None => FOOTNOTE_MARK.to_string(),
     };
     let mut footnotes: HashMap<String, usize> = HashMap::new();
     let mut number = |label: &str| {
@@ -377,7 +525,7 @@ pub fn sanitized(page: &Page, mode: Mode) -> ammonia::Document {
     let events = page.events.iter().cloned().filter_map(|event| {
         Some(match event {
             Event::Start(Tag::Link { dest_url, .. })
-                if mode == Mode::Epub && !resolves_in_epub(&dest_url) =>
+                if mode == Some(Mode::Epub) && !resolves_in_epub(&dest_url) =>
             {
                 dropped_link = true;
                 return None;
@@ -389,7 +537,7 @@ pub fn sanitized(page: &Page, mode: Mode) -> ammonia::Document {
             // An e-book's XHTML must follow every element's content model,
             // which raw HTML breaks in endless ways (`<ul><p>`, `<details>`
             // with no `<summary>`): in the EPUB it is its text alone.
-            Event::Html(h) | Event::InlineHtml(h) if mode == Mode::Epub => {
+            Event::Html(h) | Event::InlineHtml(h) if mode == Some(Mode::Epub) => {
                 Event::Html(text_only().clean(&h).to_string().into())
             }
             Event::Start(Tag::Link {
@@ -399,7 +547,7 @@ pub fn sanitized(page: &Page, mode: Mode) -> ammonia::Document {
                 id,
             }) => Event::Start(Tag::Link {
                 link_type,
-                dest_url: rewrite_link(dest_url, mode),
+                dest_url: rewrite_link(dest_url, target),
                 title,
                 id,
             }),
@@ -411,7 +559,8 @@ pub fn sanitized(page: &Page, mode: Mode) -> ammonia::Document {
             }) => match images.next().map(|i| &i.source) {
                 Some(ImageSource::Media(path)) => Event::Start(Tag::Image {
                     link_type,
-                    dest_url: format!("{}media/{path}", mode.root()).into(),
+                    dest_url: format!("{}media/{path}", mode.map_or(ROOT_MARK, Mode::root))
+                        .into(),
                     title,
                     id,
                 }),
@@ -429,13 +578,13 @@ pub fn sanitized(page: &Page, mode: Mode) -> ammonia::Document {
                 id,
                 classes,
                 attrs,
-            }) if mode != Mode::Chapter => Event::Start(Tag::Heading {
+            }) if lowered => Event::Start(Tag::Heading {
                 level: lower(level),
                 id,
                 classes,
                 attrs,
             }),
-            Event::End(TagEnd::Heading(level)) if mode != Mode::Chapter => {
+            Event::End(TagEnd::Heading(level)) if lowered => {
                 Event::End(TagEnd::Heading(lower(level)))
             }
             Event::FootnoteReference(label) => {
@@ -471,16 +620,27 @@ fn lower(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-fn rewrite_link(dest: CowStr<'static>, mode: Mode) -> CowStr<'static> {
+fn rewrite_link(dest: CowStr<'static>, target: Target) -> CowStr<'static> {
     let Some(slug) = chapter_link_target(&dest) else {
         return dest;
     };
     let fragment = dest.split_once('#').map(|(_, f)| f);
+    match target {
+        Target::Mode(mode) => link_target(mode, slug, fragment).into(),
+        Target::Neutral => match fragment {
+            Some(f) => format!("{LINK_MARK}{slug}#{f}").into(),
+            None => format!("{LINK_MARK}{slug}").into(),
+        },
+    }
+}
+
+/// Where a link to chapter `slug` points in `mode`.
+fn link_target(mode: Mode, slug: &str, fragment: Option<&str>) -> String {
     match (mode, fragment) {
-        (Mode::Chapter, None) => format!("../{slug}/index.html").into(),
-        (Mode::Chapter, Some(f)) => format!("../{slug}/index.html#{f}").into(),
-        (Mode::Print, _) => format!("#ch-{slug}").into(),
-        (Mode::Epub, _) => format!("ch-{slug}.xhtml").into(),
+        (Mode::Chapter, None) => format!("../{slug}/index.html"),
+        (Mode::Chapter, Some(f)) => format!("../{slug}/index.html#{f}"),
+        (Mode::Print, _) => format!("#ch-{slug}"),
+        (Mode::Epub, _) => format!("ch-{slug}.xhtml"),
     }
 }
 
@@ -516,7 +676,10 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_allowed_classes("sup", ["fn"])
             .rm_tag_attributes("img", ["srcset"])
             .attribute_filter(|element, attribute, value| {
-                if element == "img" && attribute == "src" && !is_site_media(value) {
+                // The placeholder for the root is only ever put there by us
+                // (render_modes refuses text that contains one).
+                let media = value.strip_prefix(ROOT_MARK).unwrap_or(value);
+                if element == "img" && attribute == "src" && !is_site_media(media) {
                     None
                 } else {
                     Some(value.into())
@@ -742,5 +905,61 @@ mod tests {
         assert_eq!(a.events.len(), a.lines.len());
         assert_eq!(*a.lines.last().unwrap(), 5);
         assert_eq!(a.lines[0], 3);
+    }
+
+    /// Pieces that touch what the one-pass rendering rewrites: chapter
+    /// links (with fragments), site images, footnotes, headings, and text
+    /// that looks like the markup or the placeholders.
+    fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let w = "[a-zA-Zа-я0-9]{1,6}";
+        prop_oneof![
+            (1..=6usize, w).prop_map(|(n, w)| format!("{} {w}", "#".repeat(n))),
+            w.prop_map(|w| format!("[{w}]({w}.md)")),
+            w.prop_map(|w| format!("[{w}]({w}.md#{w})")),
+            w.prop_map(|w| format!("[{w}](https://example.org/{w}.md)")),
+            w.prop_map(|w| format!("[{w}](#{w})")),
+            w.prop_map(|w| format!("[{w}](other/{w}.html)")),
+            w.prop_map(|w| format!("![{w}]({w}.png)")),
+            w.prop_map(|w| format!("![{w}](../img/{w}.jpg)")),
+            w.prop_map(|w| format!("{w}[^n]\n\n[^n]: {w}")),
+            w.prop_map(|w| format!("`<h2>{w}</h2>`")),
+            w.prop_map(|w| format!("`<h3 id=\"{w}\">` and `</h1>`")),
+            w.prop_map(|w| format!("__pocketguide_{w}__/")),
+            w.prop_map(|w| format!("[`__pocketguide_fn__`]({w}.md)")),
+            w.prop_map(|w| format!("<b>{w}</b>")),
+            w.prop_map(|w| format!("- {w}\n  - > {w}")),
+            w.prop_map(|w| format!("| {w} | b |\n|---|---|\n| c | {w} |")),
+            w.prop_map(|w| format!("[\"{w}\"]({w}.md \"t\\\"{w}\")")),
+            w.prop_map(|w| format!("[{w}](https://example.org \"&lt;h2&gt;{w}\")")),
+            w.prop_map(|w| format!("![&lt;h3 x&gt;{w}&lt;/h1&gt;]({w}.png)")),
+            w,
+        ]
+    }
+
+    /// The one-pass rendering is exactly what each mode renders alone.
+    #[test]
+    fn render_modes_equals_render_in_each_mode() {
+        use proptest::prelude::*;
+        let body = proptest::collection::vec(
+            (piece(), prop::sample::select(vec!["\n", "\n\n", " "])),
+            1..20,
+        )
+        .prop_map(|parts| parts.into_iter().map(|(p, s)| p + s).collect::<String>());
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 256,
+            failure_persistence: None,
+            ..Default::default()
+        });
+        runner
+            .run(&body, |body| {
+                let p = page(&body);
+                let m = render_modes(&p);
+                prop_assert_eq!(&m.chapter, &render(&p, Mode::Chapter), "{}", body);
+                prop_assert_eq!(&m.print, &render(&p, Mode::Print), "{}", body);
+                prop_assert_eq!(&m.epub, &render(&p, Mode::Epub), "{}", body);
+                Ok(())
+            })
+            .unwrap();
     }
 }

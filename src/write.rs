@@ -4,10 +4,12 @@
 //! output byte for byte as it was. A folder is replaced only if it carries
 //! the marker file that only this module writes.
 
-use crate::render::Output;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// The file that marks a folder as pocketguide output (see `check_out_dir`).
 /// While a build writes, it holds a lock on this file in its temporary
@@ -98,48 +100,129 @@ fn absolute(out: &Path) -> Result<PathBuf, String> {
 }
 
 /// Writes `output` as the folder `out` (absolute, from `check_out_dir`).
-pub fn write(out: &Path, output: &Output) -> io::Result<()> {
-    let parent = out.parent().unwrap_or(Path::new("/"));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(parent)?;
-    clean_leftovers(parent, &name, out)?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.new-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    for leftover in [&tmp, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover)?;
+#[cfg(test)]
+fn write(out: &Path, output: &crate::render::Output) -> io::Result<()> {
+    use rayon::prelude::*;
+    let staging = Staging::begin(out)?;
+    output
+        .files
+        .par_iter()
+        .for_each(|(rel, bytes)| staging.put(rel, bytes.clone()));
+    staging.commit().map(|_| ())
+}
+
+/// A new output folder being written beside `out`: files go in as they are
+/// rendered (from many threads), and [`Staging::commit`] swaps the whole
+/// folder in. Dropped without a commit (the render failed), it is removed
+/// and `out` stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    /// Locked while the build writes (see [`MARKER`]).
+    marker: Option<fs::File>,
+    folders: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    /// The first error writing a file: the commit reports it.
+    failed: Mutex<Option<io::Error>>,
+}
+
+impl Staging {
+    pub fn begin(out: &Path) -> io::Result<Staging> {
+        let parent = out.parent().unwrap_or(Path::new("/"));
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fs::create_dir_all(parent)?;
+        clean_leftovers(parent, &name, out)?;
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.new-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        for leftover in [&tmp, &old] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover)?;
+            }
         }
-    }
-    fs::create_dir_all(&tmp)?;
-    let written = (|| {
-        let marker = fs::File::create(tmp.join(MARKER))?;
+        fs::create_dir_all(&tmp)?;
+        let mut staging = Staging {
+            out: out.to_path_buf(),
+            tmp,
+            old,
+            marker: None,
+            folders: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            failed: Mutex::new(None),
+        };
+        let marker = fs::File::create(staging.tmp.join(MARKER))?;
         marker.lock()?;
         io::Write::write_all(&mut &marker, MARKER_TEXT.as_bytes())?;
-        write_tree(&tmp, output)
-        // The lock goes with `marker` here: a folder cannot be renamed on
-        // every system while a file in it is open.
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
+        staging.marker = Some(marker);
+        Ok(staging)
     }
-    if out.exists() {
-        fs::rename(out, &old)?;
-        if let Err(e) = fs::rename(&tmp, out) {
-            let _ = fs::rename(&old, out);
-            let _ = fs::remove_dir_all(&tmp);
+
+    /// Writes one file (an output-relative path with `/`). Each folder is
+    /// made once: on some file systems every call costs a few hundred
+    /// microseconds of system time, and a large site has thousands.
+    pub fn put(&self, rel: &str, bytes: Vec<u8>) {
+        let path = self.tmp.join(rel);
+        let written = (|| {
+            if let Some(folder) = path.parent() {
+                if !self.folders.lock().unwrap().contains(folder) {
+                    fs::create_dir_all(folder)?;
+                    self.folders.lock().unwrap().insert(folder.to_path_buf());
+                }
+            }
+            fs::write(&path, bytes)
+        })();
+        match written {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                self.failed.lock().unwrap().get_or_insert(e);
+            }
+        }
+    }
+
+    /// Puts the new folder in place of `out`; returns the number of files
+    /// written (the marker aside).
+    pub fn commit(mut self) -> io::Result<usize> {
+        if let Some(e) = self.failed.lock().unwrap().take() {
             return Err(e);
         }
-        fs::remove_dir_all(&old)?;
-    } else if let Err(e) = fs::rename(&tmp, out) {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
+        // The lock goes with the marker here: a folder cannot be renamed
+        // on every system while a file in it is open.
+        self.marker = None;
+        let (out, tmp, old) = (&self.out, &self.tmp, &self.old);
+        if out.exists() {
+            fs::rename(out, old)?;
+            if let Err(e) = fs::rename(tmp, out) {
+                let _ = fs::rename(old, out);
+                return Err(e);
+            }
+            fs::remove_dir_all(old)?;
+        } else {
+            fs::rename(tmp, out)?;
+        }
+        Ok(*self.files.get_mut())
     }
-    Ok(())
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // After a commit `tmp` is gone (renamed into place).
+        self.marker = None;
+        if self.tmp.exists() {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        Staging::put(self, path, bytes);
+    }
 }
 
 /// Temporary folders of builds that were interrupted (killed, power cut):
@@ -171,26 +254,6 @@ fn clean_leftovers(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Creates each folder once, then writes the files in parallel: on some
-/// file systems creating a file costs a few hundred microseconds of system
-/// time, and a large site has thousands.
-fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
-    use rayon::prelude::*;
-    let folders: std::collections::BTreeSet<&Path> = output
-        .files
-        .keys()
-        .filter_map(|rel| Path::new(rel).parent())
-        .collect();
-    fs::create_dir_all(dir)?;
-    for folder in folders {
-        fs::create_dir_all(dir.join(folder))?;
-    }
-    output
-        .files
-        .par_iter()
-        .try_for_each(|(rel, bytes)| fs::write(dir.join(rel), bytes))
 }
 
 #[cfg(test)]
@@ -226,7 +289,7 @@ mod tests {
         );
         fs::remove_file(out.join("sitemap.xml")).unwrap();
 
-        let mut o = Output::default();
+        let mut o = crate::render::Output::default();
         o.files.insert("sitemap.xml".into(), b"x".to_vec());
         o.files.insert("a/b.html".into(), b"y".to_vec());
         let out_abs = check_out_dir(&site, &out).unwrap();
@@ -243,8 +306,8 @@ mod tests {
 mod leftover_tests {
     use super::*;
 
-    fn output() -> Output {
-        let mut o = Output::default();
+    fn output() -> crate::render::Output {
+        let mut o = crate::render::Output::default();
         o.files.insert("index.html".into(), b"new".to_vec());
         o
     }
@@ -276,6 +339,30 @@ mod leftover_tests {
         );
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
         assert!(out.join(MARKER).is_file());
+    }
+
+    /// A render that fails after files went into the staging folder, or
+    /// a file that cannot be written, leaves the output as it was and no
+    /// folder behind.
+    #[test]
+    fn an_abandoned_or_failed_staging_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &output()).unwrap();
+
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("a/b/page.html", b"half".to_vec());
+        drop(staging);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+        assert!(!out.join("a").exists());
+
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("page.html", b"x".to_vec());
+        staging.put("page.html/inside.html", b"y".to_vec());
+        assert!(staging.commit().is_err());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+        assert!(!out.join("page.html").exists());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no leftovers");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Render: the checked model → every output file, in memory. Nothing here
-//! touches the disk.
+//! Render: the checked model → every output file, each handed to a
+//! [`Sink`] as soon as it is made (memory for `serve`, the write module's
+//! staging folder for `build`). Nothing here touches the disk.
 //!
 //! Every guide (a corridor in one language) is resolved once into a
 //! [`Guide`]; its pages, print.html, the PDF and booklet, and each format in
@@ -20,7 +21,7 @@ pub mod xhtml;
 
 use crate::diagnostic::Diagnostic;
 use crate::guide::Guide;
-use crate::markdown::{self, Mode};
+use crate::markdown;
 use crate::model::{Page, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -135,6 +136,31 @@ pub struct Output {
     pub warnings: Vec<(String, Diagnostic)>,
 }
 
+/// Where each output file goes as soon as it is rendered, from any thread:
+/// a large site is never held whole in memory, and writing overlaps
+/// rendering.
+pub trait Sink: Sync {
+    /// `path` is output-relative, with `/`.
+    fn put(&self, path: &str, bytes: Vec<u8>);
+}
+
+/// What a render made besides the files: their sizes and the warnings.
+#[derive(Default)]
+pub struct Rendered {
+    pub sizes: BTreeMap<String, usize>,
+    pub warnings: Vec<(String, Diagnostic)>,
+}
+
+/// Files kept in memory.
+#[derive(Default)]
+struct Memory(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        self.0.lock().unwrap().insert(path.to_string(), bytes);
+    }
+}
+
 /// Which outputs to render: `serve` re-renders only what a change touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
@@ -187,25 +213,26 @@ pub struct Cache {
 /// for.
 #[derive(Default)]
 pub struct PageHtml {
-    chapter: OnceLock<String>,
-    print: OnceLock<String>,
+    modes: OnceLock<markdown::Modes>,
     epub: OnceLock<String>,
 }
 
 impl PageHtml {
+    fn modes(&self, page: &Page) -> &markdown::Modes {
+        self.modes.get_or_init(|| markdown::render_modes(page))
+    }
+
     pub fn chapter(&self, page: &Page) -> &str {
-        self.chapter
-            .get_or_init(|| markdown::render(page, Mode::Chapter))
+        &self.modes(page).chapter
     }
 
     pub fn print(&self, page: &Page) -> &str {
-        self.print
-            .get_or_init(|| markdown::render(page, Mode::Print))
+        &self.modes(page).print
     }
 
     pub fn epub(&self, page: &Page) -> &str {
         self.epub
-            .get_or_init(|| xhtml::from_html(&markdown::render(page, Mode::Epub)))
+            .get_or_init(|| xhtml::from_html(&self.modes(page).epub))
     }
 }
 
@@ -259,8 +286,13 @@ impl Made {
     }
 }
 
-/// Every output file: HTML pages, formats, and the PDFs when `opts.pdf` is on.
-pub fn render(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
+/// Every output file, into `sink`: HTML pages, formats, and the PDFs when
+/// `opts.pdf` is on.
+pub fn render(
+    site: &Site,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+) -> Result<Rendered, Vec<Diagnostic>> {
     render_all(
         site,
         opts,
@@ -268,6 +300,7 @@ pub fn render(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnosti
         &BTreeMap::new(),
         &Selection::All,
         &Cache::default(),
+        sink,
     )
 }
 
@@ -326,7 +359,12 @@ pub fn render_html_selected(
     selection: &Selection,
     cache: &Cache,
 ) -> Result<Output, Vec<Diagnostic>> {
-    render_all(site, opts, false, made, selection, cache)
+    let memory = Memory::default();
+    let rendered = render_all(site, opts, false, made, selection, cache, &memory)?;
+    Ok(Output {
+        files: memory.0.into_inner().unwrap(),
+        warnings: rendered.warnings,
+    })
 }
 
 fn render_all(
@@ -336,7 +374,8 @@ fn render_all(
     made: &BTreeMap<String, usize>,
     selection: &Selection,
     cache: &Cache,
-) -> Result<Output, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let shared = html::Shared::new(site, opts, selection, cache);
     let mut jobs: Vec<Job> = Vec::new();
     if selection.site_pages() {
@@ -362,6 +401,13 @@ fn render_all(
             p.done_one();
         }
     };
+    // Each file goes to the sink at once; what stays is its size and
+    // warning.
+    let put = |made: Made| {
+        let kept = (made.path, made.bytes.len(), made.warning);
+        sink.put(&kept.0, made.bytes);
+        kept
+    };
     // PDFs take longest: their driver threads start first and everything
     // else is rendered in the ordinary pool meanwhile.
     let (typeset_results, results) = std::thread::scope(|scope| {
@@ -373,61 +419,63 @@ fn render_all(
                     done();
                     r.map(|t| {
                         [
-                            Made::file(job.path.clone(), t.guide),
-                            Made::file(job.booklet.clone(), t.booklet),
+                            put(Made::file(job.path.clone(), t.guide)),
+                            put(Made::file(job.booklet.clone(), t.booklet)),
                         ]
                     })
                 },
                 &|| false,
             )
         });
-        let results: Vec<Result<Made, Diagnostic>> = jobs
+        let results: Vec<Result<_, Diagnostic>> = jobs
             .par_iter()
             .map(|job| {
-                let r = shared.render_job(job);
+                let r = shared.render_job(job).map(put);
                 done();
                 r
             })
             .collect();
         (typesetting.join().expect("typesetting finished"), results)
     });
-    let mut output = Output::default();
+    let mut rendered = Rendered::default();
     let mut errors = Vec::new();
-    let mut keep = |r: Result<Made, Diagnostic>, output: &mut Output| match r {
-        Ok(m) => {
-            if let Some(w) = m.warning {
-                output.warnings.push((m.path.clone(), w));
+    let mut keep = |r: Result<(String, usize, Option<Diagnostic>), Diagnostic>,
+                    rendered: &mut Rendered| match r {
+        Ok((path, size, warning)) => {
+            if let Some(w) = warning {
+                rendered.warnings.push((path.clone(), w));
             }
-            output.files.insert(m.path, m.bytes);
+            rendered.sizes.insert(path, size);
         }
         Err(d) => errors.push(d),
     };
     for r in typeset_results.into_iter().flatten() {
         match r {
-            Ok(files) => files.into_iter().for_each(|m| keep(Ok(m), &mut output)),
-            Err(d) => keep(Err(d), &mut output),
+            Ok(files) => files.into_iter().for_each(|f| keep(Ok(f), &mut rendered)),
+            Err(d) => keep(Err(d), &mut rendered),
         }
     }
     for r in results {
-        keep(r, &mut output);
+        keep(r, &mut rendered);
     }
     // The home pages offer the files made above, with their sizes.
-    let sizes: BTreeMap<&str, usize> = output
-        .files
+    let sizes: BTreeMap<&str, usize> = rendered
+        .sizes
         .iter()
-        .map(|(p, b)| (p.as_str(), b.len()))
+        .map(|(p, &n)| (p.as_str(), n))
         .chain(made.iter().map(|(p, &n)| (p.as_str(), n)))
         .collect();
-    let home_results: Vec<Result<Made, Diagnostic>> = chosen
+    let home_results: Vec<Result<_, Diagnostic>> = chosen
         .par_iter()
         .map(|&gi| {
-            let r = shared.corridor_home(gi, &sizes);
+            let r = shared.corridor_home(gi, &sizes).map(put);
             done();
             r
         })
         .collect();
+    drop(sizes);
     for r in home_results {
-        keep(r, &mut output);
+        keep(r, &mut rendered);
     }
     if let Some(p) = &opts.progress {
         p.finish();
@@ -437,17 +485,26 @@ fn render_all(
         return Err(errors);
     }
     if !selection.site_pages() {
-        return Ok(output);
+        return Ok(rendered);
     }
-    for (path, bytes) in &site.theme.static_files {
-        output.files.insert(path.clone(), bytes.clone());
-    }
-    for (path, bytes) in &site.media {
-        output.files.insert(format!("media/{path}"), bytes.clone());
-    }
-    output.files.insert(
+    let mut rest: Vec<(String, Vec<u8>)> = site
+        .theme
+        .static_files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.clone()))
+        .chain(
+            site.media
+                .iter()
+                .map(|(path, bytes)| (format!("media/{path}"), bytes.clone())),
+        )
+        .collect();
+    rest.push((
         "sitemap.xml".into(),
         sitemap::render(&opts.base_url, &shared.sitemap_groups()).into_bytes(),
-    );
-    Ok(output)
+    ));
+    for (path, bytes) in rest {
+        rendered.sizes.insert(path.clone(), bytes.len());
+        sink.put(&path, bytes);
+    }
+    Ok(rendered)
 }
