@@ -11,23 +11,33 @@ CHAPTERS = int(os.environ.get("CHAPTERS", "20"))
 LANGS = ["uz", "ru", "et", "en"]
 
 
-def measure(cmd, out_dir):
-    """Median wall time (s) and the largest peak RSS (MB) over RUNS runs."""
-    times, peaks = [], []
+def run_once(cmd, out_dir):
+    """Wall time (s) and peak RSS (MB) of one run."""
+    if out_dir and os.path.exists(out_dir):
+        shutil.rmtree(out_dir)
+    with tempfile.NamedTemporaryFile("r") as t:
+        subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name, "bash", "-c", cmd],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall, kb = t.read().split()[-2:]
+    return float(wall), int(kb) / 1024
+
+
+def measure(rows):
+    """Median wall time and largest peak RSS of each row over RUNS rounds.
+    The rows take turns within each round, so a machine that speeds up or
+    slows down during the run weighs on every tool alike."""
+    times = {name: [] for name, _, _ in rows}
+    peaks = {name: [] for name, _, _ in rows}
     for _ in range(RUNS):
-        if out_dir and os.path.exists(out_dir):
-            shutil.rmtree(out_dir)
-        with tempfile.NamedTemporaryFile("r") as t:
-            subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name, "bash", "-c", cmd],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wall, kb = t.read().split()[-2:]
-        times.append(float(wall))
-        peaks.append(int(kb) / 1024)
-    return statistics.median(times), max(peaks)
+        for name, cmd, out_dir in rows:
+            t, mb = run_once(cmd, out_dir)
+            times[name].append(t)
+            peaks[name].append(mb)
+    return {name: (statistics.median(times[name]), max(peaks[name])) for name, _, _ in rows}
 
 
 def main():
-    print(f"{RUNS} runs each, median wall time, max peak RSS; "
+    print(f"{RUNS} rounds (tools take turns), median wall time, max peak RSS; "
           f"{CHAPTERS} chapters x {len(LANGS)} languages per corridor; {os.cpu_count()} cores")
     print(f"{'corridors':>9} {'pages':>6} {'tool':<28} {'time s':>8} {'peak MB':>8} {'time vs pg html':>16}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -47,9 +57,10 @@ def main():
                 ("hugo", f"hugo --source {src}/hugo --destination {out} --quiet", out),
                 ("mdbook (one book per lang)", books, out),
             ]
+            results = measure(rows)
             base = None
-            for name, cmd, out_dir in rows:
-                t, mb = measure(cmd, out_dir)
+            for name, _, _ in rows:
+                t, mb = results[name]
                 base = base or t
                 pdfs = f" + {n * len(LANGS)} PDFs" if "PDF" in name else ""
                 print(f"{n:>9} {pages:>6} {name:<28} {t:>8.3f} {mb:>8.0f} {t / base:>15.2f}x{pdfs}")

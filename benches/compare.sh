@@ -4,6 +4,8 @@
 #
 #   benches/compare.sh            # sizes 1, 10 and 50 corridors, 5 runs each
 #   RUNS=3 SIZES="1 10" benches/compare.sh
+#   TMPDIR=/dev/shm benches/compare.sh   # sources and output in memory:
+#                                        # measures the tools, not the disk
 #
 # Installs what is missing: hugo (Debian package), mdbook (cargo install),
 # GNU time (Debian package `time`, for peak memory).

@@ -48,6 +48,20 @@ fn covers_known(c: char) -> bool {
     }
 }
 
+/// Whether the bundled fonts can draw every character of `text` (spaces
+/// and control characters need no glyph).
+pub fn all_covered(text: &str) -> bool {
+    // Printable ASCII is in every font (a test makes sure).
+    text.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) || b == b'\n')
+        || text.chars().all(is_covered)
+}
+
+fn is_covered(c: char) -> bool {
+    // Most characters repeat thousands of times: the fonts are asked once.
+    c.is_whitespace() || c.is_control() || c.is_ascii_graphic() || covers_known(c)
+}
+
 /// Collects the characters no font covers from text as it is printed, one
 /// error per file, line and character (a page printed in several guides is
 /// reported once).
@@ -59,19 +73,11 @@ pub struct Coverage {
 
 impl Coverage {
     pub fn scan(&mut self, text: &str, at: Origin<'_>) {
-        // Printable ASCII is in every font (a test makes sure).
-        if text
-            .bytes()
-            .all(|b| (b' '..=b'~').contains(&b) || b == b'\n')
-        {
+        if all_covered(text) {
             return;
         }
         for c in text.chars() {
-            if c.is_whitespace() || c.is_control() || c.is_ascii_graphic() {
-                continue;
-            }
-            // Most characters repeat thousands of times: ask the fonts once.
-            if covers_known(c) {
+            if is_covered(c) {
                 continue;
             }
             if self.reported.insert((at.file.to_path_buf(), at.line, c)) {

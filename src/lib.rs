@@ -61,6 +61,17 @@ pub enum Error {
 /// Loads and checks a site: every problem, sorted, in one list. The site is
 /// `None` when site.yaml itself is unusable.
 pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), Error> {
+    let (site, mut diagnostics) = load_and_check_model(site_dir)?;
+    if let Some(site) = &site {
+        diagnostics.extend(check_guides(site));
+    }
+    diagnostic::sort(&mut diagnostics);
+    Ok((site, diagnostics))
+}
+
+/// [`load_and_check`] but for the checks of resolved guides
+/// ([`check_guides`]), unsorted.
+fn load_and_check_model(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), Error> {
     if !site_dir.is_dir() {
         return Err(Error::Usage(format!(
             "site folder {} does not exist",
@@ -71,16 +82,18 @@ pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>)
     let loaded = load::load(site_dir);
     let mut diagnostics = loaded.diagnostics;
     if let Some(site) = &loaded.site {
-        use rayon::prelude::*;
         diagnostics.extend(check::check(site, today()));
-        diagnostics.par_extend(
-            guide::all(site)
-                .par_iter()
-                .flat_map_iter(|g| check_guide(g, &site.config.base_url)),
-        );
     }
-    diagnostic::sort(&mut diagnostics);
     Ok((loaded.site, diagnostics))
+}
+
+/// [`check_guide`] for every guide of the site, in parallel.
+fn check_guides(site: &Site) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    guide::all(site)
+        .par_iter()
+        .flat_map_iter(|g| check_guide(g, &site.config.base_url))
+        .collect()
 }
 
 /// What only a resolved guide shows: characters its PDF cannot print, and
@@ -128,10 +141,16 @@ pub fn check_site(site_dir: &Path) -> Result<Vec<Diagnostic>, Error> {
 /// is written.
 pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
     let out = write::check_out_dir(&opts.site, &opts.out).map_err(Error::Usage)?;
-    let (site, diagnostics) = load_and_check(&opts.site)?;
+    let (site, mut diagnostics) = load_and_check_model(&opts.site)?;
     let site = match site {
         Some(site) if !diagnostics.iter().any(Diagnostic::is_error) => site,
-        _ => return Err(Error::Content(diagnostics)),
+        _ => {
+            if let Some(site) = &site {
+                diagnostics.extend(check_guides(site));
+            }
+            diagnostic::sort(&mut diagnostics);
+            return Err(Error::Content(diagnostics));
+        }
     };
     let base_url = match &opts.base_url {
         Some(raw) => command_line_base_url(&site, raw)?,
@@ -143,17 +162,29 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
         progress: opts.progress.clone(),
     };
     // Files go straight into the new folder; it replaces the output only
-    // once everything rendered and was written.
+    // once everything rendered and was written. The guides are checked
+    // (fonts, message lengths) while the site renders: on an error there
+    // the render is thrown away.
     let staging = write::Staging::begin(&out).map_err(|e| write_error(&opts.out, e))?;
-    let rendered = render::render(&site, &render_opts, &staging).map_err(|mut errors| {
+    let (guide_diagnostics, rendered) = rayon::join(
+        || check_guides(&site),
+        || render::render(&site, &render_opts, &staging),
+    );
+    diagnostics.extend(guide_diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Content(diagnostics));
+    }
+    let rendered = rendered.map_err(|mut errors| {
         errors.extend(diagnostics.iter().cloned());
         diagnostic::sort(&mut errors);
         Error::Content(errors)
     })?;
     let files_written = staging.commit().map_err(|e| write_error(&opts.out, e))?;
-    let mut diagnostics = diagnostics;
     diagnostics.extend(rendered.warnings.into_iter().map(|(_, d)| d));
     diagnostic::sort(&mut diagnostics);
+    // Freeing thousands of pages takes a while and nobody waits for it.
+    std::thread::spawn(move || drop(site));
     Ok(Report {
         diagnostics,
         files_written,

@@ -231,6 +231,9 @@ fn export(document: &PagedDocument, options: &typst_pdf::PdfOptions) -> Result<V
 pub struct Markup<'p> {
     out: String,
     printed: &'p mut dyn FnMut(&str, Origin<'_>),
+    /// Only `printed` matters (the markup is thrown away): a page whose
+    /// every character the fonts draw need not be converted.
+    scanning: bool,
 }
 
 impl<'p> Markup<'p> {
@@ -238,6 +241,7 @@ impl<'p> Markup<'p> {
         Markup {
             out: String::with_capacity(32 * 1024),
             printed,
+            scanning: false,
         }
     }
 
@@ -308,7 +312,10 @@ pub fn markup(
     base_url: &str,
     printed: &mut dyn FnMut(&str, Origin<'_>),
 ) -> Result<String, String> {
-    let mut m = Markup::new(printed);
+    write_markup(Markup::new(printed), guide, base_url)
+}
+
+fn write_markup(mut m: Markup<'_>, guide: &Guide<'_>, base_url: &str) -> Result<String, String> {
     let url = guide.url(base_url);
     let site_yaml = Path::new("site.yaml");
     let url_at = Origin::new(site_yaml, guide.site.config.lines.get("base_url"));
@@ -341,6 +348,9 @@ pub fn markup(
                     m.code(&format!(
                         "#block(fill: luma(235), inset: 2mm, width: 100%)[#text(size: 8pt)[{text}]]\n"
                     ));
+                }
+                if m.scanning && prints_only_its_own_characters(page) {
+                    continue;
                 }
                 let body = tm::body(page, &has_chapter, m.printed);
                 m.code(&format!("#[{lang}{body}]\n"));
@@ -534,9 +544,18 @@ fn wallet_card(m: &mut Markup<'_>, guide: &Guide<'_>, url: &str, url_at: Origin<
 pub fn uncovered(guide: &Guide<'_>, base_url: &str) -> Vec<Diagnostic> {
     let mut coverage = Coverage::default();
     let mut scan = |text: &str, at: Origin<'_>| coverage.scan(text, at);
+    let mut m = Markup::new(&mut scan);
+    m.scanning = true;
     // An address too long for the QR code is check's to report.
-    let _ = markup(guide, base_url, &mut scan);
+    let _ = write_markup(m, guide, base_url);
     coverage.diagnostics
+}
+
+/// Whether every character the page's body prints is one of its source
+/// text's (ASCII aside) and the fonts draw them all. Markdown makes other
+/// characters only from entities (`&#x…;`) and NUL (printed as U+FFFD).
+fn prints_only_its_own_characters(page: &Page) -> bool {
+    !page.body.contains(['&', '\0']) && fonts::all_covered(&page.body)
 }
 
 /// `lang: "uz"` for Typst's `text`: Typst takes the ISO 639 language alone

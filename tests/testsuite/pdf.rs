@@ -180,6 +180,26 @@ fn a_character_no_font_has_is_an_error_with_file_and_line() {
     assert!(!site.out().exists());
 }
 
+/// Markdown makes characters the source text does not hold: an entity,
+/// and NUL (printed as U+FFFD). Both are found where they are.
+#[test]
+fn a_character_no_font_has_is_found_behind_an_entity() {
+    let site = fixture("basic");
+    site.write(
+        "content/kg-fi/en/work.md",
+        "---\ntitle: Work\n---\nLine one.\n\nHieroglyph &#x13000; here.\n",
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(
+            "content/kg-fi/en/work.md:6: error: character '\u{13000}' (U+13000) has no glyph"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn typst_syntax_in_content_is_text_not_code() {
     let site = fixture("basic");
