@@ -63,7 +63,7 @@ pub enum Error {
 pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), Error> {
     let (site, mut diagnostics) = load_and_check_model(site_dir)?;
     if let Some(site) = &site {
-        diagnostics.extend(check_guides(site));
+        diagnostics.extend(check_guides(site, &site.config.base_url));
     }
     diagnostic::sort(&mut diagnostics);
     Ok((site, diagnostics))
@@ -87,12 +87,13 @@ fn load_and_check_model(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic
     Ok((loaded.site, diagnostics))
 }
 
-/// [`check_guide`] for every guide of the site, in parallel.
-fn check_guides(site: &Site) -> Vec<Diagnostic> {
+/// [`check_guide`] for every guide of the site, in parallel, with the
+/// address the site is built for.
+fn check_guides(site: &Site, base_url: &str) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     guide::all(site)
         .par_iter()
-        .flat_map_iter(|g| check_guide(g, &site.config.base_url))
+        .flat_map_iter(|g| check_guide(g, base_url))
         .collect()
 }
 
@@ -146,7 +147,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
         Some(site) if !diagnostics.iter().any(Diagnostic::is_error) => site,
         _ => {
             if let Some(site) = &site {
-                diagnostics.extend(check_guides(site));
+                diagnostics.extend(check_guides(site, &site.config.base_url));
             }
             diagnostic::sort(&mut diagnostics);
             return Err(Error::Content(diagnostics));
@@ -161,18 +162,33 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
         pdf: opts.pdf,
         progress: opts.progress.clone(),
     };
+    let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
+    // The guides are checked (fonts, message lengths) with the address the
+    // site is built for. Typesetting takes long, so PDFs wait for the
+    // check; HTML alone renders beside it and is thrown away on an error.
+    if opts.pdf {
+        diagnostics.extend(check_guides(&site, &render_opts.base_url));
+        if has_errors(&diagnostics) {
+            diagnostic::sort(&mut diagnostics);
+            return Err(Error::Content(diagnostics));
+        }
+    }
     // Files go straight into the new folder; it replaces the output only
-    // once everything rendered and was written. The guides are checked
-    // (fonts, message lengths) while the site renders: on an error there
-    // the render is thrown away.
+    // once everything rendered and was written.
     let staging = write::Staging::begin(&out).map_err(|e| write_error(&opts.out, e))?;
     let (guide_diagnostics, rendered) = rayon::join(
-        || check_guides(&site),
+        || {
+            if opts.pdf {
+                Vec::new()
+            } else {
+                check_guides(&site, &render_opts.base_url)
+            }
+        },
         || render::render(&site, &render_opts, &staging),
     );
     diagnostics.extend(guide_diagnostics);
     diagnostic::sort(&mut diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    if has_errors(&diagnostics) {
         return Err(Error::Content(diagnostics));
     }
     let rendered = rendered.map_err(|mut errors| {

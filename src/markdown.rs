@@ -130,7 +130,9 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
     let mut depth = 0usize;
     let mut too_deep = false;
     let mut html = HtmlNesting::default();
-    let mut image: Option<Image> = None;
+    // Images open at this point, as indexes into `a.images` (an image's
+    // description may hold another image).
+    let mut open_images: Vec<usize> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let line = line_at(range.start);
         match &event {
@@ -162,7 +164,8 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
                         }
                     }
                     Tag::Image { dest_url, .. } => {
-                        image = Some(Image {
+                        open_images.push(a.images.len());
+                        a.images.push(Image {
                             src: dest_url.to_string(),
                             source: resolve_image(file, dest_url),
                             alt: String::new(),
@@ -177,12 +180,12 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
                     depth = depth.saturating_sub(1);
                 }
                 if matches!(tag, TagEnd::Image) {
-                    a.images.extend(image.take());
+                    open_images.pop();
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some(img) = image.as_mut() {
-                    img.alt.push_str(t);
+                for &i in &open_images {
+                    a.images[i].alt.push_str(t);
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -369,17 +372,16 @@ pub struct Modes {
 /// [`render`] in the three modes, sanitising once where it can: the modes
 /// differ only in where chapter links and images point, the footnote ids'
 /// prefix and (print, EPUB) headings one level lower, so the page is
-/// sanitised with a placeholder for each, and each mode fills them in. The
-/// result is byte for byte [`render`]'s (a test compares them on random
-/// pages); a page where a placeholder could be confused with its own text,
-/// with raw HTML, or (for the EPUB) with a link the EPUB drops, is
-/// sanitised per mode instead.
+/// sanitised with a placeholder for each ([`marks`]), and each mode fills
+/// them in. The result is byte for byte [`render`]'s (a test compares them
+/// on random pages); a page with raw HTML, or (for the EPUB) with a link the
+/// EPUB drops, is sanitised per mode instead.
 pub fn render_modes(page: &Page) -> Modes {
     let raw_html = page
         .events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-    if raw_html || page.body.contains(PLACEHOLDER) {
+    if raw_html {
         return Modes {
             chapter: render(page, Mode::Chapter),
             print: render(page, Mode::Print),
@@ -415,12 +417,33 @@ pub fn render_modes(page: &Page) -> Modes {
     }
 }
 
-/// What [`render_modes`] marks places with; text containing it is never
-/// rendered in one pass.
-const PLACEHOLDER: &str = "__pocketguide_";
-const LINK_MARK: &str = "__pocketguide_chapter__/";
-const ROOT_MARK: &str = "__pocketguide_root__/";
-const FOOTNOTE_MARK: &str = "__pocketguide_fn__";
+/// What [`render_modes`] marks places with. Each mark carries a number
+/// drawn at random when the process starts, so no page can spell one,
+/// however its text is escaped or split (pages are written before the
+/// build runs).
+struct Marks {
+    /// Before a chapter link's `slug#fragment`.
+    link: String,
+    /// Before a site image's `media/…`.
+    root: String,
+    /// Where footnote ids take the chapter's prefix.
+    footnote: String,
+}
+
+fn marks() -> &'static Marks {
+    static MARKS: OnceLock<Marks> = OnceLock::new();
+    MARKS.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let nonce = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        Marks {
+            link: format!("__pg{nonce:016x}_chapter__/"),
+            root: format!("__pg{nonce:016x}_root__/"),
+            footnote: format!("__pg{nonce:016x}_fn__"),
+        }
+    })
+}
 
 /// Whom the sanitised HTML is for: a mode, or every mode with placeholders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -440,12 +463,13 @@ fn fill(neutral: &str, page: &Page, mode: Mode) -> String {
     while let Some(found) = memchr::memchr2(b'<', b'_', &bytes[at..]) {
         at += found;
         let rest = &neutral[at..];
-        if let Some(after) = rest.strip_prefix(ROOT_MARK) {
+        let marks = marks();
+        if let Some(after) = rest.strip_prefix(marks.root.as_str()) {
             out.push_str(&neutral[copied..at]);
             out.push_str(mode.root());
             at = neutral.len() - after.len();
             copied = at;
-        } else if let Some(after) = rest.strip_prefix(FOOTNOTE_MARK) {
+        } else if let Some(after) = rest.strip_prefix(marks.footnote.as_str()) {
             out.push_str(&neutral[copied..at]);
             if lower {
                 out.push_str(&page.slug);
@@ -453,7 +477,7 @@ fn fill(neutral: &str, page: &Page, mode: Mode) -> String {
             }
             at = neutral.len() - after.len();
             copied = at;
-        } else if let Some(after) = rest.strip_prefix(LINK_MARK) {
+        } else if let Some(after) = rest.strip_prefix(marks.link.as_str()) {
             out.push_str(&neutral[copied..at]);
             let end = after.find('"').unwrap_or(after.len());
             let (slug, fragment) = match after[..end].split_once('#') {
@@ -511,7 +535,7 @@ fn sanitized_as(page: &Page, target: Target) -> ammonia::Document {
     let prefix = match mode {
         Some(Mode::Chapter) => String::new(),
         Some(Mode::Print | Mode::Epub) => format!("{}-", page.slug),
-        None => FOOTNOTE_MARK.to_string(),
+        None => marks().footnote.clone(),
     };
     let mut footnotes: HashMap<String, usize> = HashMap::new();
     let mut number = |label: &str| {
@@ -559,7 +583,7 @@ fn sanitized_as(page: &Page, target: Target) -> ammonia::Document {
             }) => match images.next().map(|i| &i.source) {
                 Some(ImageSource::Media(path)) => Event::Start(Tag::Image {
                     link_type,
-                    dest_url: format!("{}media/{path}", mode.map_or(ROOT_MARK, Mode::root))
+                    dest_url: format!("{}media/{path}", mode.map_or(marks().root.as_str(), Mode::root))
                         .into(),
                     title,
                     id,
@@ -628,8 +652,8 @@ fn rewrite_link(dest: CowStr<'static>, target: Target) -> CowStr<'static> {
     match target {
         Target::Mode(mode) => link_target(mode, slug, fragment).into(),
         Target::Neutral => match fragment {
-            Some(f) => format!("{LINK_MARK}{slug}#{f}").into(),
-            None => format!("{LINK_MARK}{slug}").into(),
+            Some(f) => format!("{}{slug}#{f}", marks().link).into(),
+            None => format!("{}{slug}", marks().link).into(),
         },
     }
 }
@@ -676,9 +700,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_allowed_classes("sup", ["fn"])
             .rm_tag_attributes("img", ["srcset"])
             .attribute_filter(|element, attribute, value| {
-                // The placeholder for the root is only ever put there by us
-                // (render_modes refuses text that contains one).
-                let media = value.strip_prefix(ROOT_MARK).unwrap_or(value);
+                // The placeholder for the root is only ever put there by us:
+                // no page can spell it (see `marks`).
+                let media = value.strip_prefix(marks().root.as_str()).unwrap_or(value);
                 if element == "img" && attribute == "src" && !is_site_media(media) {
                     None
                 } else {
@@ -865,6 +889,26 @@ mod tests {
         );
     }
 
+    /// An image inside another's description: each keeps its own address,
+    /// and the remote one is reported and left out.
+    #[test]
+    fn nested_images_keep_their_own_addresses() {
+        let body = "![outer ![inner](map.png)](https://evil.example/t.png)\n";
+        let a = analyse(Path::new("content/x/en/a.md"), body, 1);
+        assert_eq!(a.images.len(), 2);
+        assert_eq!(a.images[0].src, "https://evil.example/t.png");
+        assert_eq!(a.images[1].src, "map.png");
+        assert!(
+            a.diagnostics
+                .iter()
+                .any(|d| d.message.contains("evil.example")),
+            "{:?}",
+            a.diagnostics
+        );
+        let html = render(&page(body), Mode::Chapter);
+        assert!(!html.contains("evil"), "{html}");
+    }
+
     #[test]
     fn images_without_description_are_reported() {
         let a = analyse(Path::new("content/x/en/a.md"), "Text\n\n![](map.png)\n", 5);
@@ -927,6 +971,17 @@ mod tests {
             w.prop_map(|w| format!("`<h3 id=\"{w}\">` and `</h1>`")),
             w.prop_map(|w| format!("__pocketguide_{w}__/")),
             w.prop_map(|w| format!("[`__pocketguide_fn__`]({w}.md)")),
+            // Marks spelt as a page might try to forge them: escaped,
+            // as entities, split, in a link's address and title.
+            w.prop_map(|w| format!("\\_\\_pg{w}\\_chapter\\_\\_/{w}# tail")),
+            w.prop_map(|w| format!(
+                "&#95;&#95;pg{w}&#95;root&#95;&#95;/x [a](https://e.org/ \"__pg{w}_fn__\")"
+            )),
+            w.prop_map(|w| format!("[{w}](__pg{w}_chapter__/{w}.md#x)")),
+            w.prop_map(|w| format!("\\_\\_pocketguide\\_chapter\\_\\_/{w}# tail")),
+            w.prop_map(|w| format!(
+                "&#95;&#95;pocketguide&#95;fn&#95;&#95;{w} [a](https://e.org/)"
+            )),
             w.prop_map(|w| format!("<b>{w}</b>")),
             w.prop_map(|w| format!("- {w}\n  - > {w}")),
             w.prop_map(|w| format!("| {w} | b |\n|---|---|\n| c | {w} |")),

@@ -38,6 +38,14 @@ pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
             out.display()
         ));
     }
+    if let Ok(here) = std::env::current_dir().and_then(|d| d.canonicalize()) {
+        if here.starts_with(&out_abs) {
+            return Err(format!(
+                "refusing to write to {}: it contains the current folder, which a build would replace under your shell",
+                out.display()
+            ));
+        }
+    }
     if let Some(dir) = SOURCE_DIRS
         .iter()
         .find(|d| out_abs.starts_with(site.join(d)))
@@ -119,12 +127,16 @@ pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     old: PathBuf,
+    /// Folders above `out` this build made (deepest first): removed again,
+    /// when empty, if the build fails, which writes nothing.
+    made_parents: Vec<PathBuf>,
     /// Locked while the build writes (see [`MARKER`]).
     marker: Option<fs::File>,
     folders: Mutex<HashSet<PathBuf>>,
     files: AtomicUsize,
     /// The first error writing a file: the commit reports it.
     failed: Mutex<Option<io::Error>>,
+    committed: bool,
 }
 
 impl Staging {
@@ -134,30 +146,30 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        let made_parents: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(parent)?;
-        clean_leftovers(parent, &name, out)?;
-        let pid = std::process::id();
-        let tmp = parent.join(format!(".{name}.new-{pid}"));
-        let old = parent.join(format!(".{name}.old-{pid}"));
-        for leftover in [&tmp, &old] {
-            if leftover.exists() {
-                fs::remove_dir_all(leftover)?;
-            }
-        }
-        fs::create_dir_all(&tmp)?;
         let mut staging = Staging {
             out: out.to_path_buf(),
-            tmp,
-            old,
+            tmp: unused(parent, &format!(".{name}.new-"))?,
+            old: PathBuf::new(),
+            made_parents,
             marker: None,
             folders: Mutex::new(HashSet::new()),
             files: AtomicUsize::new(0),
             failed: Mutex::new(None),
+            committed: false,
         };
+        clean_leftovers(parent, &name, out);
+        fs::create_dir(&staging.tmp)?;
         let marker = fs::File::create(staging.tmp.join(MARKER))?;
         marker.lock()?;
         io::Write::write_all(&mut &marker, MARKER_TEXT.as_bytes())?;
         staging.marker = Some(marker);
+        staging.old = unused(parent, &format!(".{name}.old-"))?;
         Ok(staging)
     }
 
@@ -191,19 +203,39 @@ impl Staging {
         if let Some(e) = self.failed.lock().unwrap().take() {
             return Err(e);
         }
-        // The lock goes with the marker here: a folder cannot be renamed
-        // on every system while a file in it is open.
-        self.marker = None;
+        // A folder cannot be renamed on every system while a file in it is
+        // open: elsewhere the lock goes before the swap. On Unix it is held
+        // through it, and the previous output's marker is locked too, so a
+        // build starting meanwhile takes neither folder for an interrupted
+        // build's.
+        if !cfg!(unix) {
+            self.marker = None;
+        }
         let (out, tmp, old) = (&self.out, &self.tmp, &self.old);
         if out.exists() {
+            // (An empty folder, also accepted as the output, has none.)
+            let previous = fs::File::open(out.join(MARKER)).ok();
+            if let (true, Some(previous)) = (cfg!(unix), &previous) {
+                previous.lock()?;
+            }
+            if !cfg!(unix) {
+                drop(previous);
+            }
+            // The reader's permissions on the output stay as they were.
+            fs::set_permissions(tmp, fs::metadata(out)?.permissions())?;
             fs::rename(out, old)?;
             if let Err(e) = fs::rename(tmp, out) {
                 let _ = fs::rename(old, out);
                 return Err(e);
             }
-            fs::remove_dir_all(old)?;
+            self.committed = true;
+            // The new output is in place: failing to delete the previous
+            // one does not undo that (its marker lets a later build
+            // delete it).
+            let _ = fs::remove_dir_all(old);
         } else {
             fs::rename(tmp, out)?;
+            self.committed = true;
         }
         Ok(*self.files.get_mut())
     }
@@ -211,12 +243,30 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        // After a commit `tmp` is gone (renamed into place).
         self.marker = None;
-        if self.tmp.exists() {
-            let _ = fs::remove_dir_all(&self.tmp);
+        if self.committed {
+            return;
+        }
+        let _ = fs::remove_dir_all(&self.tmp);
+        for folder in &self.made_parents {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
         }
     }
+}
+
+/// `<parent>/<prefix><pid>`, or with `-1`, `-2`… after it where a folder of
+/// that name is there already: never someone else's folder.
+fn unused(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    let pid = std::process::id();
+    (0..1000)
+        .map(|n| match n {
+            0 => parent.join(format!("{prefix}{pid}")),
+            n => parent.join(format!("{prefix}{pid}-{n}")),
+        })
+        .find(|p| fs::symlink_metadata(p).is_err())
+        .ok_or_else(|| io::Error::other(format!("no free name {prefix}{pid}-N")))
 }
 
 impl crate::render::Sink for Staging {
@@ -230,11 +280,13 @@ impl crate::render::Sink for Staging {
 /// marker inside and no live build holding its lock. A finished new folder
 /// is only ever renamed into place, so an unfinished one goes; an old one
 /// is the previous output, put back if the swap stopped halfway.
-fn clean_leftovers(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
+fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
     let new_prefix = format!(".{name}.new-");
     let old_prefix = format!(".{name}.old-");
-    for entry in fs::read_dir(parent)? {
-        let entry = entry?;
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let is_old = file_name.starts_with(&old_prefix);
         if !(is_old || file_name.starts_with(&new_prefix)) {
@@ -247,13 +299,14 @@ fn clean_leftovers(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
             continue;
         }
         drop(marker);
+        // Best effort: a folder that cannot be removed (permissions) is
+        // left for its owner, and must not stop this build.
         if is_old && !out.exists() {
-            fs::rename(entry.path(), out)?;
+            let _ = fs::rename(entry.path(), out);
         } else {
-            fs::remove_dir_all(entry.path())?;
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -365,6 +418,53 @@ mod leftover_tests {
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no leftovers");
     }
 
+    /// A folder that merely has a temporary folder's name (this process's
+    /// id included) is someone's: never removed, never written into.
+    #[test]
+    fn folders_named_like_temporary_ones_are_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let pid = std::process::id();
+        for kind in ["new", "old"] {
+            let theirs = tmp.path().join(format!(".public.{kind}-{pid}"));
+            fs::create_dir_all(&theirs).unwrap();
+            fs::write(theirs.join("notes.txt"), "mine").unwrap();
+        }
+        write(&out, &output()).unwrap();
+        write(&out, &output()).unwrap();
+        for kind in ["new", "old"] {
+            let theirs = tmp.path().join(format!(".public.{kind}-{pid}"));
+            assert_eq!(fs::read(theirs.join("notes.txt")).unwrap(), b"mine");
+            assert_eq!(fs::read_dir(&theirs).unwrap().count(), 1);
+        }
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 3);
+    }
+
+    /// A failed build writes nothing: not even the folders above a new
+    /// output folder.
+    #[test]
+    fn a_failed_build_removes_the_folders_it_made_for_its_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::begin(&tmp.path().join("a/b/public")).unwrap();
+        staging.put("index.html", b"x".to_vec());
+        drop(staging);
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_output_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &output()).unwrap();
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o700)).unwrap();
+        write(&out, &output()).unwrap();
+        let mode = fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+
     #[test]
     fn a_swap_cut_off_halfway_gets_the_previous_output_back() {
         let tmp = tempfile::tempdir().unwrap();
@@ -373,7 +473,7 @@ mod leftover_tests {
         fs::create_dir_all(&old).unwrap();
         fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
         fs::write(old.join("index.html"), "previous").unwrap();
-        clean_leftovers(tmp.path(), "public", &out).unwrap();
+        clean_leftovers(tmp.path(), "public", &out);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
         assert!(!old.exists());
     }

@@ -65,7 +65,13 @@ pub fn body(
         page,
         has_chapter,
         printed,
-        images: 0,
+        image_starts: page
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e, Event::Start(Tag::Image { .. })))
+            .map(|(i, _)| i)
+            .collect(),
         last_heading: 1,
         links: 0,
         strikes: 0,
@@ -84,7 +90,6 @@ pub fn body(
         }
         i += 1;
     }
-    c.images = 0;
     c.last_heading = 1;
     c.convert(0..events.len(), &footnotes)
 }
@@ -93,8 +98,10 @@ struct Converter<'a, 'p> {
     page: &'a Page,
     has_chapter: &'a dyn Fn(&str) -> bool,
     printed: &'p mut dyn FnMut(&str, Origin<'_>),
-    /// Images met so far, to find each one's entry in `page.images`.
-    images: usize,
+    /// The events that start images, in order: the n-th is `page.images[n]`
+    /// (footnotes are converted out of order, and an image's description
+    /// may hold another).
+    image_starts: Vec<usize>,
     /// The level of the last heading (the chapter's own title is 1).
     last_heading: usize,
     /// Open links and strikethroughs: PDF/UA-1 lets text carry one
@@ -303,8 +310,10 @@ impl Converter<'_, '_> {
                 )
             }
             Tag::Image { .. } => {
-                let image = self.page.images.get(self.images);
-                self.images += 1;
+                let image = self
+                    .page
+                    .images
+                    .get(self.image_starts.partition_point(|&s| s < i));
                 match image {
                     Some(img) => match &img.source {
                         ImageSource::Media(path) => {
@@ -384,6 +393,24 @@ mod tests {
         assert_eq!(text("<lbl> = x"), "\\<lbl\\> \\= x");
         assert!(out.contains("#strong[a]") || out.contains("#emph[a]"));
         assert!(out.contains("#raw(\"b\")"));
+    }
+
+    /// Each image prints its own file, wherever it stands: in a footnote
+    /// (converted first), inside another image's description, or after
+    /// either.
+    #[test]
+    fn every_image_prints_its_own_file() {
+        let out = md(
+            "Text[^n] ![B](b.png)\n\n[^n]: ![A](a.png)\n\n![C ![D](d.png)](c.png) ![E](e.png)\n",
+        );
+        for (alt, file) in [("A", "a"), ("B", "b"), ("C D", "c"), ("E", "e")] {
+            assert!(
+                out.contains(&format!(
+                    "#image(\"/media/x/en/{file}.png\", alt: \"{alt}\""
+                )),
+                "{alt}: {out}"
+            );
+        }
     }
 
     #[test]

@@ -177,6 +177,41 @@ fn a_base_url_too_long_for_the_qr_code_is_refused_before_anything_is_written() {
     );
 }
 
+/// `--base-url` is checked as `base_url` is: an address that makes the
+/// emergency SMS too long fails the build, with or without PDFs, and the
+/// previous output stays.
+#[test]
+fn a_base_url_that_overfills_the_sms_fails_the_build() {
+    let site = fixture("basic");
+    site.run(&["build", "--no-pdf"]).assert_code(0);
+    let before = snapshot(&site.out());
+    let long = format!("https://example.org/{}/", "x".repeat(150));
+    for pdf in [&["--no-pdf"][..], &[]] {
+        let mut args = vec!["build", "--base-url", &long];
+        args.extend_from_slice(pdf);
+        let run = site.run(&args);
+        run.assert_code(1);
+        assert!(run.stderr.contains("the emergency SMS"), "{}", run.stderr);
+        assert_eq!(snapshot(&site.out()), before);
+    }
+}
+
+/// Replacing the folder the shell stands in would leave it in a deleted
+/// folder.
+#[test]
+fn build_refuses_to_replace_the_current_folder() {
+    let site = fixture("basic");
+    let here = site.root.join("../elsewhere");
+    std::fs::create_dir_all(&here).unwrap();
+    let site_dir = site.root.to_string_lossy().into_owned();
+    let run = run_in(
+        &here,
+        &["build", "--no-pdf", "--site", &site_dir, "--out", "."],
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("current folder"), "{}", run.stderr);
+}
+
 // --- Images ------------------------------------------------------------
 
 #[test]
