@@ -11,7 +11,7 @@ usage: benches/serve_reload.py [path/to/pocketguide] [runs]
 import os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "target/release/pocketguide")
+binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(root, "target/release/pocketguide")
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -11,7 +11,7 @@ usage: benches/serve_soak.py [path/to/pocketguide] [seconds]   (release build)
 import os, re, statistics, subprocess, sys, tempfile, time, urllib.request
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "target/release/pocketguide")
+binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(root, "target/release/pocketguide")
 seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 60
 
 
