@@ -32,6 +32,21 @@ pub const MAX_HTML_NESTING: usize = 32;
 /// Image formats a phone browser shows and that cannot run code (SVG can).
 pub const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
 
+/// The media type of a site image (one of [`IMAGE_EXTENSIONS`]), by its name.
+pub fn image_mime(path: &str) -> &'static str {
+    match path
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => "image/png",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
+    }
+}
+
 /// `slug.md` or `slug.md#part` → `slug`; anything with a scheme or a path
 /// is not a chapter link.
 pub fn chapter_link_target(dest: &str) -> Option<&str> {
@@ -713,34 +728,39 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// A page of `body` at `file`, as load makes it, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_page(file: &str, slug: &str, body: &str) -> Page {
+    let a = analyse(Path::new(file), body, 1);
+    Page {
+        file: file.into(),
+        scope: crate::model::Scope::Shared,
+        lang: "en".into(),
+        slug: slug.into(),
+        title: "T".into(),
+        summary: None,
+        source_hash: None,
+        hash: String::new(),
+        body: body.into(),
+        body_line: 1,
+        events: a.events,
+        lines: a.lines,
+        links: vec![],
+        images: a.images,
+        front_lines: Default::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Scope;
 
     fn page(body: &str) -> Page {
         page_at("content/kg-fi/en/intro.md", body)
     }
 
     fn page_at(file: &str, body: &str) -> Page {
-        let a = analyse(Path::new(file), body, 1);
-        Page {
-            file: file.into(),
-            scope: Scope::Shared,
-            lang: "en".into(),
-            slug: "intro".into(),
-            title: "T".into(),
-            summary: None,
-            source_hash: None,
-            hash: String::new(),
-            body: body.into(),
-            body_line: 1,
-            events: a.events,
-            lines: a.lines,
-            links: vec![],
-            images: a.images,
-            front_lines: Default::default(),
-        }
+        test_page(file, "intro", body)
     }
 
     #[test]

@@ -108,7 +108,7 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
             items.push(Item {
                 id: format!("img-{}", items.len() + 1),
                 file: file.clone(),
-                kind: mime(p),
+                kind: crate::markdown::image_mime(p),
             });
             files.push((format!("EPUB/{file}"), bytes.clone()));
         }
@@ -204,18 +204,4 @@ fn identifier(guide: &Guide, base_url: &str) -> String {
         &hex[16..20],
         &hex[20..32]
     )
-}
-
-fn mime(path: &str) -> &'static str {
-    match path
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") => "image/png",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        _ => "image/jpeg",
-    }
 }

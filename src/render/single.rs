@@ -85,17 +85,7 @@ fn inline_svg(svg: &str, label: &str) -> String {
 }
 
 pub fn data_uri(path: &str, bytes: &[u8]) -> String {
-    let mime = match path
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") => "image/png",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        _ => "image/jpeg",
-    };
+    let mime = crate::markdown::image_mime(path);
     format!(
         "data:{mime};base64,{}",
         base64::engine::general_purpose::STANDARD.encode(bytes)

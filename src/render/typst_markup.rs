@@ -363,24 +363,7 @@ mod tests {
     use super::*;
 
     fn md(s: &str) -> String {
-        let a = crate::markdown::analyse(std::path::Path::new("content/x/en/p.md"), s, 1);
-        let page = Page {
-            file: "content/x/en/p.md".into(),
-            scope: crate::model::Scope::Shared,
-            lang: "en".into(),
-            slug: "p".into(),
-            title: "T".into(),
-            summary: None,
-            source_hash: None,
-            hash: String::new(),
-            body: s.into(),
-            body_line: 1,
-            events: a.events,
-            lines: a.lines,
-            links: vec![],
-            images: a.images,
-            front_lines: Default::default(),
-        };
+        let page = crate::markdown::test_page("content/x/en/p.md", "p", s);
         body(&page, &|slug| slug == "work", &mut |_, _| {})
     }
 
