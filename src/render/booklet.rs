@@ -1,7 +1,7 @@
 //! The A4 booklet: the typeset A6 pages imposed four to a side, to print on
 //! both sides of A4 (flipping on the long edge), cut once across and fold
-//! into a saddle-stitched A6 booklet. The pages Typst already laid out are
-//! placed on larger pages; nothing is typeset twice.
+//! into a saddle-stitched A6 booklet. The finished A6 PDF's pages are
+//! placed on larger pages; nothing is typeset or encoded twice.
 //!
 //! Each A4 sheet is two A5 sheets of the booklet, one above the other.
 //! Printed in order and cut, the top halves stacked on the bottom halves,
@@ -10,9 +10,9 @@
 //! so the wallet card stays the back cover, beside the cover on the outer
 //! sheet.
 
-use typst::layout::{Abs, Frame, Point, Size};
-use typst::visualize::{Color, FixedStroke, Geometry};
-use typst_layout::Page;
+use hayro_write::hayro_syntax::Pdf as Source;
+use hayro_write::{ChunkSettings, ExtractionQuery};
+use pdf_writer::{Content, Date, Finish, Name, Pdf, Rect, Ref, Str};
 
 /// Page size of the sheet and of a booklet page.
 pub const A4: (f64, f64) = (210.0, 297.0);
@@ -79,73 +79,157 @@ pub fn slot(p: usize, total: usize) -> Slot {
     }
 }
 
-/// Imposes `pages` (A6 frames) onto A4 sides: sheet 0 front, sheet 0 back,
-/// sheet 1 front, and so on.
-pub fn impose(pages: &[Frame]) -> Vec<Page> {
-    let n = pages.len();
+/// Imposes the finished A6 guide (`a6`, a PDF) onto A4 sides: sheet 0
+/// front, sheet 0 back, sheet 1 front, and so on. Each A6 page becomes a
+/// form XObject drawn where its slot is; its fonts and images are copied
+/// as they are, so nothing is typeset or encoded again. The result is a
+/// plain print file: the A6 file's tags, outline, XMP and PDF/A claims
+/// describe the A6 pages, so they stay behind.
+pub fn impose(a6: &[u8], ident: &str) -> Result<Vec<u8>, String> {
+    let source =
+        Source::new(a6.to_vec()).map_err(|e| format!("booklet: cannot read the guide: {e:?}"))?;
+    let n = source.pages().len();
+    let mut next = Ref::new(1);
+    let catalog = next.bump();
+    let info = next.bump();
+    let queries: Vec<ExtractionQuery> = (0..n).map(ExtractionQuery::new_xobject).collect();
+    let extracted = hayro_write::extract(
+        &source,
+        Box::new(|| next.bump()),
+        ChunkSettings::default(),
+        |group| {
+            group.color_space().device_rgb();
+        },
+        &queries,
+    )
+    .map_err(|e| format!("booklet: {e:?}"))?;
+    let forms = extracted
+        .root_refs
+        .iter()
+        .map(|r| r.map_err(|e| format!("booklet: {e:?}")))
+        .collect::<Result<Vec<Ref>, String>>()?;
+    let tree = extracted.page_tree_parent_ref;
+
     let total = padded(n);
     let sides = total / 4;
-    let mm = Abs::mm;
-    let mut frames: Vec<Frame> = (0..sides)
-        .map(|_| Frame::hard(Size::new(mm(A4.0), mm(A4.1))))
-        .collect();
+    let mut placed: Vec<Vec<(usize, f32, f32)>> = vec![Vec::new(); sides];
     // The A6 page sits in its 105 x 148.5 mm quarter, centred vertically.
     let slack = (A4.1 / 2.0 - A6.1) / 2.0;
     for p in 0..total {
         let Some(i) = page_at(p, n) else { continue };
         let s = slot(p, total);
-        let at = Point::new(
-            mm(s.column as f64 * A6.0),
-            mm(s.half as f64 * A4.1 / 2.0 + slack),
-        );
-        frames[s.sheet * 2 + s.side].push_frame(at, pages[i].clone());
+        // PDF's y axis runs up from the sheet's foot.
+        let x = s.column as f64 * A6.0;
+        let y = A4.1 - (s.half as f64 * A4.1 / 2.0 + slack + A6.1);
+        placed[s.sheet * 2 + s.side].push((i, pt(x), pt(y)));
     }
-    for frame in &mut frames {
-        marks(frame);
+
+    let mut pdf = Pdf::new();
+    let mut kids = Vec::with_capacity(sides);
+    for on_side in placed {
+        let (page, contents) = (next.bump(), next.bump());
+        kids.push(page);
+        let mut content = Content::new();
+        for &(i, x, y) in &on_side {
+            content
+                .save_state()
+                .transform([1.0, 0.0, 0.0, 1.0, x, y])
+                .x_object(Name(format!("P{i}").as_bytes()))
+                .restore_state();
+        }
+        marks(&mut content);
+        pdf.stream(contents, &content.finish());
+        let mut writer = pdf.page(page);
+        writer
+            .media_box(Rect::new(0.0, 0.0, pt(A4.0), pt(A4.1)))
+            .parent(tree)
+            .contents(contents);
+        let mut resources = writer.resources();
+        let mut xobjects = resources.x_objects();
+        for &(i, _, _) in &on_side {
+            xobjects.pair(Name(format!("P{i}").as_bytes()), forms[i]);
+        }
     }
-    frames
-        .into_iter()
-        .map(|frame| Page {
-            frame,
-            bleed: Default::default(),
-            fill: typst::foundations::Smart::Auto,
-            numbering: None,
-            supplement: typst::foundations::Content::empty(),
-            number: 0,
-        })
-        .collect()
+    pdf.pages(tree).kids(kids).count(sides as i32);
+    pdf.catalog(catalog).pages(tree);
+    let meta = source.metadata();
+    let mut document = pdf.document_info(info);
+    if let Some(title) = &meta.title {
+        document.pair(Name(b"Title"), Str(title));
+    }
+    if let Some(author) = &meta.author {
+        document.pair(Name(b"Author"), Str(author));
+    }
+    document.pair(Name(b"Creator"), Str(b"pocketguide"));
+    if let Some(date) = &meta.creation_date {
+        document.creation_date(pdf_date(date));
+    }
+    if let Some(date) = &meta.modification_date {
+        document.modified_date(pdf_date(date));
+    }
+    document.finish();
+    pdf.extend(&extracted.chunk);
+    // The booklet is its own file: its own ID, as stable as its ident.
+    let id = fingerprint(ident).to_vec();
+    pdf.set_file_id((id.clone(), id));
+    Ok(pdf.finish())
+}
+
+fn pdf_date(d: &hayro_write::hayro_syntax::object::DateTime) -> Date {
+    Date::new(d.year)
+        .month(d.month)
+        .day(d.day)
+        .hour(d.hour)
+        .minute(d.minute)
+        .second(d.second)
+        .utc_offset_hour(d.utc_offset_hour)
+        .utc_offset_minute(d.utc_offset_minute)
+}
+
+fn pt(mm: f64) -> f32 {
+    (mm * 72.0 / 25.4) as f32
 }
 
 /// Cut marks where the sheet is cut across (solid), fold marks where each
 /// half is folded (dashed); all within the edge band printers leave blank.
-fn marks(frame: &mut Frame) {
-    let mm = Abs::mm;
-    let solid = FixedStroke::from_pair(Color::BLACK, Abs::pt(0.5));
-    let mut dashed = solid.clone();
-    dashed.dash = Some(typst::visualize::DashPattern {
-        array: vec![mm(1.0), mm(0.8)],
-        phase: Abs::zero(),
-    });
+fn marks(content: &mut Content) {
     let mid = A4.1 / 2.0;
-    let mut line = |x: f64, y: f64, dx: f64, dy: f64, stroke: &FixedStroke| {
-        frame.push(
-            Point::new(mm(x), mm(y)),
-            typst::layout::FrameItem::Shape(
-                Geometry::Line(Point::new(mm(dx), mm(dy))).stroked(stroke.clone()),
-                typst::syntax::Span::detached(),
-            ),
-        );
-    };
-    // Cut across the middle.
-    line(0.0, mid, MARK_MM, 0.0, &solid);
-    line(A4.0 - MARK_MM, mid, MARK_MM, 0.0, &solid);
-    // Fold each half down its middle.
     let fold = A4.0 / 2.0;
-    for (y, dy) in [(0.0, MARK_MM), (A4.1 - MARK_MM, MARK_MM)] {
-        line(fold, y, 0.0, dy, &dashed);
+    // Given from the sheet's top, as the slots are.
+    let line = |content: &mut Content, x: f64, y: f64, dx: f64, dy: f64| {
+        content
+            .move_to(pt(x), pt(A4.1 - y))
+            .line_to(pt(x + dx), pt(A4.1 - y - dy))
+            .stroke();
+    };
+    content
+        .save_state()
+        .set_stroke_gray(0.0)
+        .set_line_width(0.5);
+    // Cut across the middle.
+    line(content, 0.0, mid, MARK_MM, 0.0);
+    line(content, A4.0 - MARK_MM, mid, MARK_MM, 0.0);
+    // Fold each half down its middle.
+    content.set_dash_pattern([pt(1.0), pt(0.8)], 0.0);
+    for y in [0.0, A4.1 - MARK_MM, mid - MARK_MM, mid] {
+        line(content, fold, y, 0.0, MARK_MM);
     }
-    line(fold, mid - MARK_MM, 0.0, MARK_MM, &dashed);
-    line(fold, mid, 0.0, MARK_MM, &dashed);
+    content.restore_state();
+}
+
+/// 16 bytes that depend only on `ident` (FNV-1a, twice over).
+fn fingerprint(ident: &str) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for (half, seed) in [0xcbf2_9ce4_8422_2325u64, 0x6c62_272e_07bb_0142]
+        .iter()
+        .enumerate()
+    {
+        let hash = ident.bytes().fold(*seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        out[half * 8..half * 8 + 8].copy_from_slice(&hash.to_be_bytes());
+    }
+    out
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@ use std::path::Path;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst::model::Document as _;
 use typst::syntax::{FileId, Source};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -79,24 +78,30 @@ impl World for GuideWorld<'_> {
     }
 }
 
-/// Typst recurses deeply while laying out, and parallelises with rayon: a
-/// thread blocked inside one guide's layout may run another guide's work on
-/// top of its own stack. So every compile runs in a pool of its own whose
-/// threads have deep stacks, and guides enter it only through
-/// [`typeset_all`]'s few driver threads, which wait without stealing work:
-/// at most that many compiles can ever nest on one stack.
+/// Typst recurses deeply while laying out, so its threads get deep
+/// stacks. It also parallelises with rayon, and a rayon thread that waits
+/// inside one guide's layout runs whatever work is queued in its pool: in
+/// a pool shared by all guides, that was a whole other guide, typeset on
+/// top of the first one's stack while the first one waited for it (a tenth
+/// of a build's time lost to the resulting imbalance). So each driver
+/// thread of [`typeset_all`] has a pool of its own with one thread: a guide
+/// waits only for its own work.
 const STACK: usize = 64 << 20;
 
-fn pool() -> &'static rayon::ThreadPool {
-    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads())
-            .stack_size(STACK)
-            .thread_name(|i| format!("typeset-{i}"))
-            .start_handler(|_| yield_to_others())
-            .build()
-            .expect("a thread pool for typesetting")
+fn pools() -> &'static [rayon::ThreadPool] {
+    static POOLS: OnceLock<Vec<rayon::ThreadPool>> = OnceLock::new();
+    POOLS.get_or_init(|| {
+        (0..threads())
+            .map(|i| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .stack_size(STACK)
+                    .thread_name(move |_| format!("typeset-{i}"))
+                    .start_handler(|_| yield_to_others())
+                    .build()
+                    .expect("a thread for typesetting")
+            })
+            .collect()
     })
 }
 
@@ -143,7 +148,7 @@ pub fn typeset_all<T: Sync, R: Send>(
                     if at >= items.len() || cancelled() {
                         break;
                     }
-                    let r = pool().install(|| typeset(&items[at]));
+                    let r = pools()[i].install(|| typeset(&items[at]));
                     results.lock().unwrap()[at] = Some(r);
                 })
                 .expect("a typesetting thread");
@@ -152,48 +157,28 @@ pub fn typeset_all<T: Sync, R: Send>(
     results.into_inner().unwrap()
 }
 
-/// Typesets a guide's markup once, in the typesetting pool, and exports
-/// the A6 guide (PDF/UA-1 and PDF/A-2a) and the A4 booklet imposed from the
-/// same pages. Call it from a plain thread (never from inside a rayon
-/// pool), or through [`typeset_all`].
+/// Typesets a guide's markup once and exports the A6 guide (PDF/UA-1 and
+/// PDF/A-2a) and the A4 booklet imposed from its pages. Call it only
+/// through [`typeset_all`], which gives it a typesetting thread.
 pub fn typeset(markup: String, guide: &Guide<'_>) -> Result<super::Typeset, String> {
-    pool().install(|| {
-        let document = layout(markup, &guide.site.media)?;
-        let ident = format!("{}/{}", guide.corridor.slug, guide.lang);
-        let accessible = typst_pdf::PdfOptions {
-            ident: typst::foundations::Smart::Custom(ident.clone()),
-            creator: typst::foundations::Smart::Custom(Some("pocketguide".into())),
-            standards: typst_pdf::PdfStandards::new(&[
-                typst_pdf::PdfStandard::Ua_1,
-                typst_pdf::PdfStandard::A_2a,
-            ])
-            .map_err(|e| e.message().to_string())?,
-            ..Default::default()
-        };
-        let guide_pdf = export(&document, &accessible)?;
-        let imposed = PagedDocument::new(
-            super::booklet::impose(
-                &document
-                    .pages()
-                    .iter()
-                    .map(|p| p.frame.clone())
-                    .collect::<Vec<_>>(),
-            )
-            .into(),
-            document.info().clone(),
-        );
-        // A print file: no tags (they describe the A6 pages' reading order).
-        let print = typst_pdf::PdfOptions {
-            ident: typst::foundations::Smart::Custom(format!("{ident}/booklet")),
-            creator: typst::foundations::Smart::Custom(Some("pocketguide".into())),
-            tagged: false,
-            ..Default::default()
-        };
-        let booklet = export(&imposed, &print)?;
-        Ok(super::Typeset {
-            guide: guide_pdf,
-            booklet,
-        })
+    let document = layout(markup, &guide.site.media)?;
+    let ident = format!("{}/{}", guide.corridor.slug, guide.lang);
+    let accessible = typst_pdf::PdfOptions {
+        ident: typst::foundations::Smart::Custom(ident.clone()),
+        creator: typst::foundations::Smart::Custom(Some("pocketguide".into())),
+        standards: typst_pdf::PdfStandards::new(&[
+            typst_pdf::PdfStandard::Ua_1,
+            typst_pdf::PdfStandard::A_2a,
+        ])
+        .map_err(|e| e.message().to_string())?,
+        ..Default::default()
+    };
+    let guide_pdf = export(&document, &accessible)?;
+    drop(document);
+    let booklet = super::booklet::impose(&guide_pdf, &format!("{ident}/booklet"))?;
+    Ok(super::Typeset {
+        guide: guide_pdf,
+        booklet,
     })
 }
 
