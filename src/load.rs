@@ -90,19 +90,17 @@ fn is_site_file(rel: &Path) -> bool {
             || (depth == 3 && (name == "corridor.yaml" || name == "contacts.yaml")))
 }
 
-/// [`load`], taking from `cache` what has not changed and keeping what it
-/// reads there.
-pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
+/// The corridors and contact files `files` lists, from `contacts` and
+/// `corridors` where they are cached there.
+fn load_corridors(
+    root: &Path,
+    files: &Files,
+    contacts: &mut HashMap<PathBuf, (ContactFile, Vec<Diagnostic>)>,
+    corridors: &mut HashMap<PathBuf, (Option<Corridor>, Vec<Diagnostic>)>,
+) -> (ContactFile, Vec<Corridor>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let config = load_config(root, &mut diags);
-    let (files, found) = cache.files.get_or_insert_with(|| {
-        let mut found = Vec::new();
-        (discover(root, &mut found), found)
-    });
-    diags.extend(found.iter().cloned());
-
     let mut contacts_of = |rel: &Path, diags: &mut Vec<Diagnostic>| {
-        let (file, found) = cache.contacts.entry(rel.to_path_buf()).or_insert_with(|| {
+        let (file, found) = contacts.entry(rel.to_path_buf()).or_insert_with(|| {
             let mut found = Vec::new();
             (load_contacts(root, rel, &mut found), found)
         });
@@ -115,7 +113,7 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
         .map(|rel| contacts_of(rel, &mut diags))
         .unwrap_or_default();
 
-    let mut corridors = Vec::new();
+    let mut loaded = Vec::new();
     for (slug, corridor_file, contacts_file) in &files.corridors {
         let contacts = contacts_file
             .as_deref()
@@ -123,14 +121,13 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
             .unwrap_or_default();
         match corridor_file {
             Some(rel) => {
-                let (corridor, found) =
-                    cache.corridors.entry(rel.to_path_buf()).or_insert_with(|| {
-                        let mut found = Vec::new();
-                        (load_corridor(root, slug, rel, &mut found), found)
-                    });
+                let (corridor, found) = corridors.entry(rel.to_path_buf()).or_insert_with(|| {
+                    let mut found = Vec::new();
+                    (load_corridor(root, slug, rel, &mut found), found)
+                });
                 diags.extend(found.iter().cloned());
                 if let Some(c) = corridor {
-                    corridors.push(Corridor {
+                    loaded.push(Corridor {
                         contacts,
                         ..c.clone()
                     });
@@ -143,22 +140,47 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
             )),
         }
     }
+    (shared_contacts, loaded, diags)
+}
 
-    let fresh: Vec<(PathBuf, CachedPage)> = files
-        .pages
-        .par_iter()
-        .filter(|(.., rel)| !cache.pages.contains_key(rel))
-        .map(|(scope, lang, slug, rel)| {
-            let page = load_page(root, scope, lang, slug, rel).map(|(p, d)| (Arc::new(p), d));
-            (rel.clone(), page)
-        })
-        .collect();
-    cache.pages.extend(fresh);
-    if cache.pages.len() > files.pages.len() {
-        let listed: std::collections::HashSet<&PathBuf> =
-            files.pages.iter().map(|(.., rel)| rel).collect();
-        cache.pages.retain(|rel, _| listed.contains(rel));
-    }
+/// [`load`], taking from `cache` what has not changed and keeping what it
+/// reads there.
+pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
+    let mut diags = Vec::new();
+    let config = load_config(root, &mut diags);
+    let (files, found) = cache.files.get_or_insert_with(|| {
+        let mut found = Vec::new();
+        (discover(root, &mut found), found)
+    });
+    diags.extend(found.iter().cloned());
+
+    // Corridors and contacts (phone numbers to parse) load beside the pages.
+    let contact_cache = &mut cache.contacts;
+    let corridor_cache = &mut cache.corridors;
+    let page_cache = &mut cache.pages;
+    let files = &*files;
+    let ((shared_contacts, corridors, corridor_diags), ()) = rayon::join(
+        || load_corridors(root, files, contact_cache, corridor_cache),
+        || {
+            let fresh: Vec<(PathBuf, CachedPage)> = files
+                .pages
+                .par_iter()
+                .filter(|(.., rel)| !page_cache.contains_key(rel))
+                .map(|(scope, lang, slug, rel)| {
+                    let page =
+                        load_page(root, scope, lang, slug, rel).map(|(p, d)| (Arc::new(p), d));
+                    (rel.clone(), page)
+                })
+                .collect();
+            page_cache.extend(fresh);
+            if page_cache.len() > files.pages.len() {
+                let listed: std::collections::HashSet<&PathBuf> =
+                    files.pages.iter().map(|(.., rel)| rel).collect();
+                page_cache.retain(|rel, _| listed.contains(rel));
+            }
+        },
+    );
+    diags.extend(corridor_diags);
     let mut pages: Vec<Arc<Page>> = Vec::with_capacity(files.pages.len());
     for (.., rel) in &files.pages {
         match &cache.pages[rel] {

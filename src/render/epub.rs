@@ -59,7 +59,7 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
     title.insert("url", &guide.url(&shared.opts.base_url));
     files.push((
         "EPUB/title.xhtml".into(),
-        template("epub/title.xhtml", &title)?.into_bytes(),
+        template("epub/title.xhtml", &title)?,
     ));
 
     for (ci, ch) in guide.chapters.iter().enumerate() {
@@ -87,19 +87,16 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
         ctx.insert("chapter", &view);
         files.push((
             format!("EPUB/{file}"),
-            template("epub/chapter.xhtml", &ctx)?.into_bytes(),
+            template("epub/chapter.xhtml", &ctx)?,
         ));
     }
 
     let mut nav = base();
     nav.insert("docs", &docs);
-    files.push((
-        "EPUB/nav.xhtml".into(),
-        template("epub/nav.xhtml", &nav)?.into_bytes(),
-    ));
+    files.push(("EPUB/nav.xhtml".into(), template("epub/nav.xhtml", &nav)?));
     files.push((
         "EPUB/style.css".into(),
-        template("epub/style.css", &base())?.into_bytes(),
+        template("epub/style.css", &base())?,
     ));
     let mut items: Vec<Item> = Vec::new();
     for p in &media {
@@ -123,7 +120,7 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
     opf.insert("summary", &guide.t("epub-accessibility"));
     files.push((
         "EPUB/package.opf".into(),
-        template("epub/package.opf", &opf)?.into_bytes(),
+        template("epub/package.opf", &opf)?,
     ));
     files.push((
         "META-INF/container.xml".into(),

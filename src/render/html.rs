@@ -272,13 +272,17 @@ impl<'a> Shared<'a> {
     }
 
     /// Renders `template`, reporting a template error at the theme file.
+    /// The bytes go to a file as they are: Tera's `render` would check
+    /// again that the UTF-8 it wrote is UTF-8.
     pub fn render_template(
         &self,
         template: &str,
         path: &str,
         ctx: &Context,
-    ) -> Result<String, Diagnostic> {
-        self.site.theme.tera.render(template, ctx).map_err(|e| {
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        let rendered = self.site.theme.tera.render_to(template, ctx, &mut out);
+        rendered.map(|()| out).map_err(|e| {
             let file = self
                 .site
                 .theme
@@ -298,7 +302,7 @@ impl<'a> Shared<'a> {
 
     fn finish(&self, template: &str, path: String, ctx: &Context) -> Result<Made, Diagnostic> {
         let html = self.render_template(template, &path, ctx)?;
-        Ok(Made::file(path, html.into_bytes()))
+        Ok(Made::file(path, html))
     }
 
     fn chooser(&self) -> Result<Made, Diagnostic> {
