@@ -67,7 +67,7 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     ctx.insert("css", &format!("{css}{EXTRA_CSS}"));
-    Ok(shared.render_template("single.html", &path, &ctx)?)
+    shared.render_template("single.html", &path, &ctx)
 }
 
 /// The QR code's SVG as an element of the page, named for screen readers.
