@@ -529,11 +529,15 @@ fn heading_digit(html: &str) -> Option<usize> {
 /// Openings of heading elements: `<h1>` to `<h6>`, with or without
 /// attributes.
 fn heading_tags(html: &str) -> usize {
-    (1..=6)
-        .map(|n| {
-            html.matches(&format!("<h{n}>")).count() + html.matches(&format!("<h{n} ")).count()
+    let bytes = html.as_bytes();
+    memchr::memchr_iter(b'<', bytes)
+        .filter(|&i| {
+            matches!(
+                bytes.get(i + 1..i + 4),
+                Some([b'h', b'1'..=b'6', b'>' | b' '])
+            )
         })
-        .sum()
+        .count()
 }
 
 /// The page as a sanitised tree, for writers of other markup (XHTML).
@@ -761,6 +765,15 @@ mod tests {
 
     fn page_at(file: &str, body: &str) -> Page {
         test_page(file, "intro", body)
+    }
+
+    #[test]
+    fn heading_tags_counts_openings_of_h1_to_h6_only() {
+        let html =
+            "<h1>a</h1><h2 id=\"x\">b</h2><hr><h7>c</h7><head><h6>d</h6><p>&lt;h3&gt;</p><h3";
+        assert_eq!(heading_tags(html), 3);
+        assert_eq!(heading_tags("<h4 "), 1);
+        assert_eq!(heading_tags(""), 0);
     }
 
     #[test]

@@ -27,7 +27,18 @@ pub fn from_html(html: &str) -> String {
 }
 
 fn text(s: &str, out: &mut String) {
-    out.push_str(&s.replace("&nbsp;", "&#160;"));
+    push_replaced(s, "&nbsp;", "&#160;", out);
+}
+
+/// `s` with every `from` as `to`, onto `out`, without a copy in between.
+fn push_replaced(s: &str, from: &str, to: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(i) = rest.find(from) {
+        out.push_str(&rest[..i]);
+        out.push_str(to);
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
 }
 
 /// The length of the tag at the start of `s`, up to and with its `>`
@@ -70,9 +81,9 @@ fn tag(t: &str, out: &mut String) {
             .unwrap_or(after.len() - value_start);
         let value = &after[value_start..value_start + value_len];
         let value = value.replace('<', "&lt;").replace("&nbsp;", "&#160;");
-        out.push_str(&format!(" {key}=\"{value}\""));
+        attribute(key, &value, out);
         if key == "lang" {
-            out.push_str(&format!(" xml:lang=\"{value}\""));
+            attribute("xml:lang", &value, out);
         }
         attrs = &after[(value_start + value_len + 1).min(after.len())..];
     }
@@ -80,6 +91,12 @@ fn tag(t: &str, out: &mut String) {
         out.push_str("/>");
     } else {
         out.push('>');
+    }
+}
+
+fn attribute(key: &str, value: &str, out: &mut String) {
+    for part in [" ", key, "=\"", value, "\""] {
+        out.push_str(part);
     }
 }
 
