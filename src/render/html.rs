@@ -580,12 +580,14 @@ impl<'a> Shared<'a> {
             .static_files
             .get("style.css")
             .map_or(0, Vec::len);
-        let text = String::from_utf8_lossy(&made.bytes);
-        let own = text
-            .find("<article")
-            .and_then(|start| text[start..].find("</article>"))
+        if made.bytes.len() + css <= super::PAGE_BUDGET {
+            return None;
+        }
+        let bytes = made.bytes.as_slice();
+        let own = memchr::memmem::find(bytes, b"<article")
+            .and_then(|start| memchr::memmem::find(&bytes[start..], b"</article>"))
             .unwrap_or(0);
-        let weight = made.bytes.len() + css - own;
+        let weight = bytes.len() + css - own;
         if weight <= super::PAGE_BUDGET {
             return None;
         }

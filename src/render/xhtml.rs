@@ -26,19 +26,21 @@ pub fn from_html(html: &str) -> String {
     out
 }
 
+/// Text with `&nbsp;` numeric, onto `out` without a copy in between.
 fn text(s: &str, out: &mut String) {
-    push_replaced(s, "&nbsp;", "&#160;", out);
-}
-
-/// `s` with every `from` as `to`, onto `out`, without a copy in between.
-fn push_replaced(s: &str, from: &str, to: &str, out: &mut String) {
-    let mut rest = s;
-    while let Some(i) = rest.find(from) {
-        out.push_str(&rest[..i]);
-        out.push_str(to);
-        rest = &rest[i + from.len()..];
+    let (mut copied, mut at) = (0, 0);
+    while let Some(i) = memchr::memchr(b'&', &s.as_bytes()[at..]) {
+        at += i;
+        if s[at..].starts_with("&nbsp;") {
+            out.push_str(&s[copied..at]);
+            out.push_str("&#160;");
+            at += "&nbsp;".len();
+            copied = at;
+        } else {
+            at += 1;
+        }
     }
-    out.push_str(rest);
+    out.push_str(&s[copied..]);
 }
 
 /// The length of the tag at the start of `s`, up to and with its `>`
