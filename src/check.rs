@@ -99,12 +99,16 @@ fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
     if let Err(e) = valid_theme(&c.theme) {
         d.push(Diagnostic::error(file, line("theme"), e));
     }
-    check_localized_keys(&c.title, &site.config, file, line("title"), d);
+    let all: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
+    check_localized_keys(&c.title, &site.config, &all, file, line("title"), d);
 }
 
+/// `text`'s languages are declared ones, and each of `shown_in` has its
+/// words.
 fn check_localized_keys(
     text: &Localized,
     config: &SiteConfig,
+    shown_in: &[&str],
     file: &Path,
     line: Option<usize>,
     d: &mut Vec<Diagnostic>,
@@ -115,6 +119,22 @@ fn check_localized_keys(
                 file,
                 line,
                 format!("unknown language code '{lang}': not in site.yaml `languages`"),
+            ));
+        }
+    }
+    // A language added to site.yaml needs its words here too.
+    if text.texts.is_empty() {
+        return;
+    }
+    for &code in shown_in {
+        if !text.texts.contains_key(code) {
+            d.push(Diagnostic::warning(
+                file,
+                line,
+                format!(
+                    "`title` has no '{code}' text: readers in {} see it in another language",
+                    config.language(code).map_or(code, |l| l.name.as_str())
+                ),
             ));
         }
     }
@@ -165,7 +185,15 @@ fn check_corridor(
             ),
         ));
     }
-    check_localized_keys(&corridor.title, &site.config, file, line("title"), d);
+    let published: Vec<&str> = corridor.languages.iter().map(String::as_str).collect();
+    check_localized_keys(
+        &corridor.title,
+        &site.config,
+        &published,
+        file,
+        line("title"),
+        d,
+    );
     if corridor.updated.is_none() {
         d.push(Diagnostic::error(
             file,
@@ -281,7 +309,20 @@ fn check_corridor(
 /// in danger calls: `hours: "24/7"`, unless the corridor lists it in
 /// `emergency_office_hours`.
 fn check_emergency_hours(site: &Site, corridor: &Corridor, d: &mut Vec<Diagnostic>) {
-    for c in site.emergency_contacts(corridor) {
+    let emergency = site.emergency_contacts(corridor);
+    // (A corridor with no contacts yet, as `new` makes it, is not done;
+    // one with contacts but no line to call in danger looks done.)
+    if emergency.is_empty() && !site.contacts(corridor).is_empty() {
+        d.push(Diagnostic::warning(
+            &corridor.file,
+            None,
+            format!(
+                "corridor '{}' has no emergency contact: its pages, the PDF's cover and the wallet card show no number to call. Mark a sourced round-the-clock line `emergency: true` in contacts.yaml",
+                corridor.slug
+            ),
+        ));
+    }
+    for c in emergency {
         if corridor.emergency_office_hours.contains(&c.id) {
             continue;
         }

@@ -64,7 +64,8 @@ pub fn run(args: Args) -> ExitCode {
                     say(format!(
                         "next: cd {cd} && pocketguide serve   (a live preview)\n\
                          then: set base_url in site.yaml, write the chapters in content/{corridor}/, \
-                         add sourced contacts to content/{corridor}/contacts.yaml"
+                         add sourced contacts to content/{corridor}/contacts.yaml \
+                         (mark a round-the-clock line to call in danger `emergency: true`)"
                     ));
                     if github_pages {
                         say("publish: push to GitHub and set Settings > Pages > Source to \"GitHub Actions\"");
@@ -79,7 +80,8 @@ pub fn run(args: Args) -> ExitCode {
                 created(&files);
                 say(format!(
                     "next: translate the titles in content/{name}/corridor.yaml, write the chapters, \
-                     add sourced contacts to content/{name}/contacts.yaml, then run `pocketguide check`"
+                     add sourced contacts to content/{name}/contacts.yaml (a round-the-clock line \
+                     to call in danger with `emergency: true`), then run `pocketguide check`"
                 ));
                 ExitCode::SUCCESS
             }

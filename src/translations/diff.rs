@@ -81,11 +81,19 @@ pub fn body(old: &str, new: &str, first_line: usize) -> Vec<Hunk> {
             }
             change => {
                 let h = current.get_or_insert_with(|| {
+                    // Text inserted after a line break (a new paragraph)
+                    // starts on a later line than the words before it.
+                    let breaks = match change {
+                        Piece::Inserted(t) => t.len() - t.trim_start_matches('\n').len(),
+                        _ => 0,
+                    };
                     let mut h = Hunk {
-                        place: format!("line {line}"),
+                        place: format!("line {}", line + breaks),
                         pieces: Vec::new(),
                     };
-                    if let Some(Piece::Same(t)) = i.checked_sub(1).map(|j| &pieces[j]) {
+                    if let (0, Some(Piece::Same(t))) =
+                        (breaks, i.checked_sub(1).map(|j| &pieces[j]))
+                    {
                         h.pieces.push(Piece::Same(trailing(t)));
                     }
                     h
@@ -198,6 +206,23 @@ mod tests {
             "body: Your employer must pay you [-every-]{+at least once a+} month.\n"
         );
         assert!(field("title", "Same", "Same").is_none());
+    }
+
+    #[test]
+    fn an_inserted_paragraph_is_placed_at_its_own_line() {
+        let old = "Para one.\n\nPara three.\n";
+        let new = "Para one.\n\nPara two.\n\nPara three.\n";
+        let hunks = body(old, new, 5);
+        assert_eq!(hunks.len(), 1, "{hunks:?}");
+        assert_eq!(hunks[0].place, "line 7", "{hunks:?}");
+        let hunks = body("A b c.\n", "A b c.\n\nD e f.\n", 5);
+        assert_eq!(hunks[0].place, "line 7", "{hunks:?}");
+        let hunks = body(
+            "# Title\n\nSome words here.\n",
+            "# Title\n\nNew words first.\n\nSome words here.\n",
+            5,
+        );
+        assert_eq!(hunks[0].place, "line 7", "{hunks:?}");
     }
 
     #[test]

@@ -306,3 +306,44 @@ fn check_weighs_pages_exactly_as_build_does() {
     );
     assert_eq!(weighs(&check.stderr), weighs(&build.stderr));
 }
+
+#[test]
+fn contacts_without_a_line_to_call_in_danger_are_a_warning() {
+    let site = fixture("basic");
+    let contacts = std::fs::read_to_string(site.root.join("content/kg-fi/contacts.yaml")).unwrap();
+    site.write(
+        "content/kg-fi/contacts.yaml",
+        &contacts.replace("emergency: true", "emergency: false"),
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(
+            "content/kg-fi/corridor.yaml: warning: corridor 'kg-fi' has no emergency contact"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The fixture as it is has one: no such warning.
+    let site = fixture("basic");
+    assert!(!site.run(&["check"]).stderr.contains("no emergency contact"));
+}
+
+#[test]
+fn a_title_without_the_words_of_a_published_language_is_a_warning() {
+    let site = fixture("basic");
+    site.write(
+        "site.yaml",
+        "title: { en: \"Example Guides\", ru: \"Примеры памяток\" }\nbase_url: \"https://example.org/guides\"\ndefault_language: en\nlanguages:\n  - { code: uz, name: \"Oʻzbekcha\", fallback: [ru] }\n  - { code: ru, name: \"Русский\" }\n  - { code: en, name: \"English\" }\nstale_after_days: 36500\n",
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(
+            "site.yaml:1: warning: `title` has no 'uz' text: readers in Oʻzbekcha see it in another language"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("has no 'ru' text"), "{}", run.stderr);
+}
