@@ -383,9 +383,15 @@ pub fn import(site: &Site, po_path: &Path) -> Result<Imported, Vec<Diagnostic>> 
             })
             .collect();
         let mut translations: Vec<Option<(String, bool)>> = vec![None; src.len()];
+        // An entry whose source text changed is reported once, as that.
+        let mut reported = vec![false; src.len()];
         for item in items {
             let c = item.msgctxt.as_deref().unwrap_or("");
-            match expected.iter().position(|e| e == c) {
+            let at = expected.iter().position(|e| e == c);
+            if let Some(i) = at {
+                reported[i] = true;
+            }
+            match at {
                 Some(i) if src[i].text == item.msgid => {
                     let msgstr = match &item.msgstr {
                         MsgStr::Singular(t) => t.clone(),
@@ -402,7 +408,7 @@ pub fn import(site: &Site, po_path: &Path) -> Result<Imported, Vec<Diagnostic>> 
             }
         }
         for (i, t) in translations.iter().enumerate() {
-            if t.is_none() {
+            if t.is_none() && !reported[i] {
                 errors.push(err(
                     Some(1),
                     format!("no entry '{}': the PO was made from another version of {}; export it again", expected[i], crate::diagnostic::display_path(&source.file)),

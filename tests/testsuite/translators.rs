@@ -264,6 +264,9 @@ fn a_po_for_a_different_source_is_refused_and_nothing_is_written() {
         "{}",
         run.stderr
     );
+    // One error for the one stale entry, not a second "no entry" for it.
+    assert!(!run.stderr.contains("no entry"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 error"), "{}", run.stderr);
     assert!(content(&site) == before, "a file was written");
 }
 
