@@ -132,7 +132,7 @@ fn check_localized_keys(
                 file,
                 line,
                 format!(
-                    "`title` has no '{code}' text: readers in {} see it in another language",
+                    "`title` has no '{code}' text: readers in {} see it in another language. Add `{code}: ...`, or give one title for all languages",
                     config.language(code).map_or(code, |l| l.name.as_str())
                 ),
             ));
@@ -312,13 +312,14 @@ fn check_emergency_hours(site: &Site, corridor: &Corridor, d: &mut Vec<Diagnosti
     let emergency = site.emergency_contacts(corridor);
     // (A corridor with no contacts yet, as `new` makes it, is not done;
     // one with contacts but no line to call in danger looks done.)
-    if emergency.is_empty() && !site.contacts(corridor).is_empty() {
+    if emergency.is_empty() && !corridor.contacts.contacts.is_empty() {
         d.push(Diagnostic::warning(
             &corridor.file,
             None,
             format!(
-                "corridor '{}' has no emergency contact: its pages, the PDF's cover and the wallet card show no number to call. Mark a sourced round-the-clock line `emergency: true` in contacts.yaml",
-                corridor.slug
+                "corridor '{}' has no emergency contact: its pages, the PDF's cover and the wallet card show no number to call. Mark a sourced round-the-clock line `emergency: true` in {}",
+                corridor.slug,
+                crate::diagnostic::display_path(&Path::new("content").join(&corridor.slug).join("contacts.yaml"))
             ),
         ));
     }

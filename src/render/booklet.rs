@@ -89,6 +89,9 @@ pub fn impose(a6: &[u8], ident: &str) -> Result<Vec<u8>, String> {
     let source =
         Source::new(a6.to_vec()).map_err(|e| format!("booklet: cannot read the guide: {e:?}"))?;
     let n = source.pages().len();
+    if n == 0 {
+        return Err("booklet: the guide has no pages".into());
+    }
     let mut next = Ref::new(1);
     let catalog = next.bump();
     let info = next.bump();
@@ -131,8 +134,17 @@ pub fn impose(a6: &[u8], ident: &str) -> Result<Vec<u8>, String> {
         kids.push(page);
         let mut content = Content::new();
         for &(i, x, y) in &on_side {
+            // A word too long to break may run past a page's margin: it
+            // stops at the page's edge and never comes within the sheet's
+            // edge band.
+            let (x0, y0) = (x.max(pt(SAFE_MM)), y.max(pt(SAFE_MM)));
+            let x1 = (x + pt(A6.0)).min(pt(A4.0 - SAFE_MM));
+            let y1 = (y + pt(A6.1)).min(pt(A4.1 - SAFE_MM));
             content
                 .save_state()
+                .rect(x0, y0, x1 - x0, y1 - y0)
+                .clip_nonzero()
+                .end_path()
                 .transform([1.0, 0.0, 0.0, 1.0, x, y])
                 .x_object(Name(format!("P{i}").as_bytes()))
                 .restore_state();
@@ -169,9 +181,12 @@ pub fn impose(a6: &[u8], ident: &str) -> Result<Vec<u8>, String> {
     }
     document.finish();
     pdf.extend(&extracted.chunk);
-    // The booklet is its own file: its own ID, as stable as its ident.
-    let id = fingerprint(ident).to_vec();
-    pdf.set_file_id((id.clone(), id));
+    // The booklet is its own file: an ID of its own, the second part
+    // changing with the pages it holds.
+    pdf.set_file_id((
+        fingerprint(ident.as_bytes()).to_vec(),
+        fingerprint(a6).to_vec(),
+    ));
     Ok(pdf.finish())
 }
 
@@ -217,14 +232,14 @@ fn marks(content: &mut Content) {
     content.restore_state();
 }
 
-/// 16 bytes that depend only on `ident` (FNV-1a, twice over).
-fn fingerprint(ident: &str) -> [u8; 16] {
+/// 16 bytes that depend only on `bytes` (FNV-1a, twice over).
+fn fingerprint(bytes: &[u8]) -> [u8; 16] {
     let mut out = [0u8; 16];
     for (half, seed) in [0xcbf2_9ce4_8422_2325u64, 0x6c62_272e_07bb_0142]
         .iter()
         .enumerate()
     {
-        let hash = ident.bytes().fold(*seed, |h, b| {
+        let hash = bytes.iter().fold(*seed, |h, &b| {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
         });
         out[half * 8..half * 8 + 8].copy_from_slice(&hash.to_be_bytes());

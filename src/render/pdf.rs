@@ -138,7 +138,7 @@ pub fn typeset_all<T: Sync, R: Send>(
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
-        for i in 0..threads().min(items.len()) {
+        for i in 0..pools().len().min(items.len()) {
             let (next, results, typeset) = (&next, &results, &typeset);
             std::thread::Builder::new()
                 .name(format!("typeset-driver-{i}"))

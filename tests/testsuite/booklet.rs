@@ -336,3 +336,81 @@ fn corridor_home_links_the_booklet_with_instructions() {
         assert!(home.contains("<svg class=\"fold\""), "{lang}: the diagram");
     }
 }
+
+/// Dark pixels of each side of `pdf`, rendered in grey at `dpi`: (side,
+/// x mm, y mm).
+fn ink(pdf: &Path, dpi: u32) -> Vec<(usize, f64, f64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("side");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            &dpi.to_string(),
+            "-gray",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut dark = Vec::new();
+    for (side, file) in files.iter().enumerate() {
+        let pgm = std::fs::read(file).unwrap();
+        // P5, width, height, maximum, then one byte a pixel.
+        let mut fields = Vec::new();
+        let mut at = 0;
+        while fields.len() < 4 {
+            while pgm[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let start = at;
+            while !pgm[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            fields.push(String::from_utf8_lossy(&pgm[start..at]).to_string());
+        }
+        let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+        let pixels = &pgm[at + 1..];
+        let mm = |px: usize| (px as f64 + 0.5) * 25.4 / f64::from(dpi);
+        for y in 0..h {
+            for x in 0..w {
+                if pixels[y * w + x] < 128 {
+                    dark.push((side, mm(x), mm(y)));
+                }
+            }
+        }
+    }
+    dark
+}
+
+#[test]
+fn a_word_too_long_for_its_line_never_reaches_the_sheet_edge() {
+    let site = fixture("basic");
+    let tips = site.read("content/_shared/en/shared-tips.md");
+    site.write(
+        "content/_shared/en/shared-tips.md",
+        &format!("{tips}\n{}\n", "A".repeat(150)),
+    );
+    site.build().assert_code(0);
+    let booklet = site.out().join("en/kg-fi/kg-fi-en-booklet-a4.pdf");
+    // Only the cut mark across the middle and the fold marks down it may
+    // be inked in the 5 mm band along the sheet's edge (less a pixel, which
+    // the band's own border shades).
+    let mark = |x: f64, y: f64| (x - 105.0).abs() < 1.5 || (y - 148.5).abs() < 1.5;
+    let band = 5.0 - 0.3;
+    let stray: Vec<_> = ink(&booklet, 100)
+        .into_iter()
+        .filter(|&(_, x, y)| {
+            (x < band || x > 210.0 - band || y < band || y > 297.0 - band) && !mark(x, y)
+        })
+        .collect();
+    assert!(
+        stray.is_empty(),
+        "ink in the edge band: {:?}",
+        &stray[..stray.len().min(10)]
+    );
+}

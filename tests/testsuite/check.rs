@@ -324,9 +324,18 @@ fn contacts_without_a_line_to_call_in_danger_are_a_warning() {
         "{}",
         run.stderr
     );
-    // The fixture as it is has one: no such warning.
+    // The fixture as it is has one: no such warning; nor for a corridor
+    // `new` just made, with no contacts of its own yet (the site's shared
+    // ones are no emergency lines).
     let site = fixture("basic");
     assert!(!site.run(&["check"]).stderr.contains("no emergency contact"));
+    site.run(&["new", "corridor", "uz-fi"]).assert_code(0);
+    let run = site.run(&["check"]);
+    assert!(
+        !run.stderr.contains("no emergency contact"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
