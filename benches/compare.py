@@ -65,7 +65,7 @@ def main():
             for name, _, _ in rows:
                 t, mb = results[name]
                 base = base or t
-                pdfs = f" + {n * len(LANGS)} PDFs" if "PDF" in name else ""
+                pdfs = f" + {n * len(LANGS)} guides" if "PDF" in name else ""
                 print(f"{n:>9} {pages:>6} {name:<28} {t:>8.3f} {mb:>8.0f} {t / base:>15.2f}x{pdfs}")
             sys.stdout.flush()
 

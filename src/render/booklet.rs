@@ -19,7 +19,8 @@ pub const A4: (f64, f64) = (210.0, 297.0);
 pub const A6: (f64, f64) = (105.0, 148.0);
 /// Nothing but marks comes closer than this to the sheet's edge.
 pub const SAFE_MM: f64 = 5.0;
-/// Marks run from the sheet's edge this far in.
+/// Marks are this long, starting at the edge band printers leave blank
+/// (a mark in the band would not print); the pages' margins keep them clear.
 const MARK_MM: f64 = 4.0;
 
 /// Where one booklet page goes: which A4 sheet, which side, which quarter.
@@ -206,7 +207,7 @@ fn pt(mm: f64) -> f32 {
 }
 
 /// Cut marks where the sheet is cut across (solid), fold marks where each
-/// half is folded (dashed); all within the edge band printers leave blank.
+/// half is folded (dashed), just inside the edge band printers leave blank.
 fn marks(content: &mut Content) {
     let mid = A4.1 / 2.0;
     let fold = A4.0 / 2.0;
@@ -222,11 +223,11 @@ fn marks(content: &mut Content) {
         .set_stroke_gray(0.0)
         .set_line_width(0.5);
     // Cut across the middle.
-    line(content, 0.0, mid, MARK_MM, 0.0);
-    line(content, A4.0 - MARK_MM, mid, MARK_MM, 0.0);
+    line(content, SAFE_MM, mid, MARK_MM, 0.0);
+    line(content, A4.0 - SAFE_MM - MARK_MM, mid, MARK_MM, 0.0);
     // Fold each half down its middle.
     content.set_dash_pattern([pt(1.0), pt(0.8)], 0.0);
-    for y in [0.0, A4.1 - MARK_MM, mid - MARK_MM, mid] {
+    for y in [SAFE_MM, A4.1 - SAFE_MM - MARK_MM, mid - MARK_MM, mid] {
         line(content, fold, y, 0.0, MARK_MM);
     }
     content.restore_state();

@@ -320,9 +320,12 @@ fn wallet_card_is_credit_card_size_with_readable_numbers() {
 fn corridor_home_links_the_booklet_with_instructions() {
     let site = built();
     for (lang, fold) in [
-        ("en", "fold them in the middle"),
-        ("ru", "согните посередине"),
-        ("uz", "oʻrtasidan buklang"),
+        (
+            "en",
+            "fold it upwards at the dashed marks so the cover ends up outside",
+        ),
+        ("ru", "согните вверх по пунктирным меткам"),
+        ("uz", "punktir belgilar boʻyicha yuqoriga buklang"),
     ] {
         let home = site.read_out(&format!("{lang}/kg-fi/index.html"));
         assert!(
