@@ -143,6 +143,26 @@ fn load_corridors(
     (shared_contacts, loaded, diags)
 }
 
+/// Reads, in parallel, the pages `files` lists that `cache` lacks, and drops
+/// from it those no longer listed.
+fn load_pages(root: &Path, files: &Files, cache: &mut HashMap<PathBuf, CachedPage>) {
+    let fresh: Vec<(PathBuf, CachedPage)> = files
+        .pages
+        .par_iter()
+        .filter(|(.., rel)| !cache.contains_key(rel))
+        .map(|(scope, lang, slug, rel)| {
+            let page = load_page(root, scope, lang, slug, rel).map(|(p, d)| (Arc::new(p), d));
+            (rel.clone(), page)
+        })
+        .collect();
+    cache.extend(fresh);
+    if cache.len() > files.pages.len() {
+        let listed: std::collections::HashSet<&PathBuf> =
+            files.pages.iter().map(|(.., rel)| rel).collect();
+        cache.retain(|rel, _| listed.contains(rel));
+    }
+}
+
 /// [`load`], taking from `cache` what has not changed and keeping what it
 /// reads there.
 pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
@@ -155,30 +175,10 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
     diags.extend(found.iter().cloned());
 
     // Corridors and contacts (phone numbers to parse) load beside the pages.
-    let contact_cache = &mut cache.contacts;
-    let corridor_cache = &mut cache.corridors;
-    let page_cache = &mut cache.pages;
     let files = &*files;
     let ((shared_contacts, corridors, corridor_diags), ()) = rayon::join(
-        || load_corridors(root, files, contact_cache, corridor_cache),
-        || {
-            let fresh: Vec<(PathBuf, CachedPage)> = files
-                .pages
-                .par_iter()
-                .filter(|(.., rel)| !page_cache.contains_key(rel))
-                .map(|(scope, lang, slug, rel)| {
-                    let page =
-                        load_page(root, scope, lang, slug, rel).map(|(p, d)| (Arc::new(p), d));
-                    (rel.clone(), page)
-                })
-                .collect();
-            page_cache.extend(fresh);
-            if page_cache.len() > files.pages.len() {
-                let listed: std::collections::HashSet<&PathBuf> =
-                    files.pages.iter().map(|(.., rel)| rel).collect();
-                page_cache.retain(|rel, _| listed.contains(rel));
-            }
-        },
+        || load_corridors(root, files, &mut cache.contacts, &mut cache.corridors),
+        || load_pages(root, files, &mut cache.pages),
     );
     diags.extend(corridor_diags);
     let mut pages: Vec<Arc<Page>> = Vec::with_capacity(files.pages.len());

@@ -160,7 +160,7 @@ pub fn typeset_all<T: Sync, R: Send>(
 /// Typesets a guide's markup once and exports the A6 guide (PDF/UA-1 and
 /// PDF/A-2a) and the A4 booklet imposed from its pages. Call it only
 /// through [`typeset_all`], which gives it a typesetting thread.
-pub fn typeset(markup: String, guide: &Guide<'_>) -> Result<super::Typeset, String> {
+pub(crate) fn typeset(markup: String, guide: &Guide<'_>) -> Result<super::Typeset, String> {
     let document = layout(markup, &guide.site.media)?;
     let ident = format!("{}/{}", guide.corridor.slug, guide.lang);
     let accessible = typst_pdf::PdfOptions {
