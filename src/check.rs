@@ -35,16 +35,21 @@ fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
     let c = &site.config;
     let file = Path::new("site.yaml");
     let line = |key: &str| c.lines.get(key);
-    let mut seen = HashSet::new();
+    let mut seen = HashMap::new();
     for l in &c.languages {
         if let Err(e) = valid_language(&l.code) {
             d.push(Diagnostic::error(file, Some(l.line), e));
         }
-        if !seen.insert(l.code.as_str()) {
+        if let Some(first) = seen.insert(l.code.to_ascii_lowercase(), l.code.as_str()) {
+            let also = if first == l.code {
+                String::new()
+            } else {
+                format!(" (as '{first}': codes that differ only in case name one language, and their folders would be one on macOS and Windows)")
+            };
             d.push(Diagnostic::error(
                 file,
                 Some(l.line),
-                format!("language '{}' is listed twice", l.code),
+                format!("language '{}' is listed twice{also}", l.code),
             ));
         }
         for f in &l.fallback {
@@ -101,6 +106,16 @@ fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
     }
     let all: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
     check_localized_keys(&c.title, &site.config, &all, file, line("title"), d);
+    check_hidden(&c.title, "title", file, &c.lines, d);
+    for l in &c.languages {
+        if let Some(why) = hidden_in_field(&l.name) {
+            d.push(Diagnostic::error(
+                file,
+                Some(l.line),
+                format!("the name of '{}' {why}", l.code),
+            ));
+        }
+    }
 }
 
 /// `text`'s languages are declared ones, and each of `shown_in` has its
@@ -194,6 +209,20 @@ fn check_corridor(
         line("title"),
         d,
     );
+    check_hidden(&corridor.title, "title", file, &corridor.lines, d);
+    for (path, value) in localized_values("title", &corridor.title) {
+        if value.len() > crate::markdown::MAX_PDF_TEXT {
+            d.push(Diagnostic::error(
+                file,
+                corridor.lines.get(&path).or(line("title")),
+                format!(
+                    "a title of {} bytes: the printed guide (PDF/A) takes at most {}; shorten it",
+                    value.len(),
+                    crate::markdown::MAX_PDF_TEXT
+                ),
+            ));
+        }
+    }
     if corridor.updated.is_none() {
         d.push(Diagnostic::error(
             file,
@@ -368,6 +397,15 @@ fn check_contact_file(
             ));
         }
         d.extend(contact_form(c).into_iter().map(|(key, msg)| err(key, msg)));
+        d.extend(contact_hidden(c).into_iter().map(|(key, msg)| {
+            Diagnostic::error(
+                &c.file,
+                c.lines
+                    .get(&key)
+                    .or(Some(c.line_of(key.split('/').next().unwrap_or("id")))),
+                msg,
+            )
+        }));
         d.extend(
             contact_languages(c, declared)
                 .into_iter()
@@ -428,6 +466,68 @@ fn contact_form(c: &Contact) -> Vec<(&'static str, String)> {
         ));
     }
     problems
+}
+
+/// Invisible characters in any of a contact's texts: the YAML path of the
+/// value (`name/ru`) and the problem.
+fn contact_hidden(c: &Contact) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for (key, text) in c.localized_fields() {
+        for (path, value) in localized_values(key, text) {
+            if let Some(why) = hidden_in_field(value) {
+                problems.push((path, format!("{key} {why}")));
+            }
+        }
+    }
+    let plain = [
+        ("id", Some(&c.id)),
+        ("country", Some(&c.country)),
+        ("phone", c.phone.as_ref()),
+        ("email", c.email.as_ref()),
+        ("url", c.url.as_ref()),
+        ("telegram", c.telegram.as_ref()),
+        ("whatsapp", c.whatsapp.as_ref()),
+        ("source", c.source.as_ref()),
+    ];
+    for (key, value) in plain {
+        if let Some(why) = value.and_then(|v| hidden_in_field(v)) {
+            problems.push((key.to_string(), format!("{key} {why}")));
+        }
+    }
+    problems
+}
+
+/// Each text of a localized value with its YAML path (`title/ru`, or
+/// `title` for one text in every language).
+fn localized_values<'a>(key: &str, text: &'a Localized) -> Vec<(String, &'a str)> {
+    text.texts
+        .iter()
+        .map(|(l, t)| (format!("{key}/{l}"), t.as_str()))
+        .chain(
+            text.any_language
+                .iter()
+                .map(|t| (key.to_string(), t.as_str())),
+        )
+        .collect()
+}
+
+/// Invisible characters in a localized value of site.yaml or corridor.yaml.
+fn check_hidden(
+    text: &Localized,
+    key: &str,
+    file: &Path,
+    lines: &crate::yaml::Lines,
+    d: &mut Vec<Diagnostic>,
+) {
+    for (path, value) in localized_values(key, text) {
+        if let Some(why) = hidden_in_field(value) {
+            d.push(Diagnostic::error(
+                file,
+                lines.get(&path).or(lines.get(key)),
+                format!("{key} {why}"),
+            ));
+        }
+    }
 }
 
 /// The languages a contact names: spoken on the line, and of its texts.

@@ -102,6 +102,28 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Text from a site as it may go to a terminal: control characters
+/// (escape sequences could set the clipboard or the window title) shown
+/// as `\u{1b}`, line breaks and tabs kept.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 pub fn display_path(path: &Path) -> String {
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -151,9 +173,9 @@ fn print(diagnostics: &[Diagnostic]) {
         let _ = writeln!(
             err,
             "{bold}{}{bold:#}: {colour}{}{colour:#}: {}",
-            d.location(),
+            printable(&d.location()),
             d.severity,
-            d.message
+            printable(&d.message)
         );
     }
 }

@@ -74,7 +74,9 @@ impl Locales {
             }
             let rel = PathBuf::from("locales").join(&name);
             let path = site_root.join(&rel);
-            if path.is_file() {
+            // Anything there is read or reported (a link out of the site,
+            // a folder): never skipped in silence.
+            if std::fs::symlink_metadata(&path).is_ok() {
                 match crate::source::read_text(site_root, &rel) {
                     Ok(text) => {
                         if let Some(res) = parse(&text, &rel, diags) {

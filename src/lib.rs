@@ -244,7 +244,23 @@ fn site_relative(site_dir: &Path, file: &Path) -> Result<PathBuf, Error> {
     let root = site_dir
         .canonicalize()
         .map_err(|e| Error::Usage(format!("cannot open {}: {e}", site_dir.display())))?;
-    match file.canonicalize() {
+    // The folder is resolved, not the file: a file that is a link is
+    // named as itself (and then refused by whatever would write it).
+    let resolved = match (file.parent(), file.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent.canonicalize().map(|p| p.join(name)).and_then(|p| {
+                std::fs::symlink_metadata(&p)?;
+                Ok(p)
+            })
+        }
+        _ => file.canonicalize(),
+    };
+    match resolved {
         Ok(abs) => abs.strip_prefix(&root).map(Path::to_path_buf).map_err(|_| {
             Error::Content(vec![Diagnostic::error(
                 file,
@@ -311,8 +327,17 @@ pub fn import_po(site_dir: &Path, po: &Path) -> Result<translations::po::Importe
 
 /// `pocketguide translations --format html`: the status page.
 pub fn translation_status_page(site_dir: &Path) -> Result<String, Error> {
+    translation_status_page_until(site_dir, &|| false)
+}
+
+/// [`translation_status_page`], given up (with what is done so far) once
+/// `cancelled` says so: serve's reader left.
+pub fn translation_status_page_until(
+    site_dir: &Path,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<String, Error> {
     let site = load_site(site_dir)?;
-    Ok(translations::report::page(&site))
+    Ok(translations::report::page_until(&site, cancelled))
 }
 
 /// `pocketguide new corridor NAME`: the files created, relative to the site.

@@ -281,10 +281,27 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
         ));
         return files;
     }
+    // Links are followed while they stay inside the site (one rule for
+    // every file: `source::site_file`); one that leads out is reported and
+    // not entered.
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(&content)
         .min_depth(1)
         .max_depth(3)
-        .sort_by_file_name();
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let leads_out = e.path_is_symlink()
+                && e.path()
+                    .canonicalize()
+                    .is_ok_and(|real| !real.starts_with(&root_real));
+            if leads_out {
+                outside.borrow_mut().push(e.path().to_path_buf());
+            }
+            !leads_out
+        });
     let mut corridor_index: HashMap<String, usize> = HashMap::new();
     for entry in walker {
         let entry = match entry {
@@ -295,7 +312,19 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
                     .and_then(|p| p.strip_prefix(root).ok())
                     .unwrap_or(Path::new("content"))
                     .to_path_buf();
-                diags.push(Diagnostic::error(rel, None, format!("cannot read: {e}")));
+                let why = if e.loop_ancestor().is_some()
+                    || e.io_error().is_some_and(crate::source::is_loop)
+                {
+                    "is a symbolic link loop: it leads back to a folder it is in".to_string()
+                } else if e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                {
+                    "is a symbolic link to a file that does not exist".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diags.push(Diagnostic::error(rel, None, why));
                 continue;
             }
         };
@@ -312,16 +341,39 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
         if parts.iter().any(|p| p.starts_with('.')) {
             continue;
         }
-        let is_file = entry.file_type().is_file();
+        let kind = entry.file_type();
+        let is_file = kind.is_file();
         let top = parts[0].clone();
         let scope = if top == SHARED {
             Scope::Shared
         } else {
             Scope::Corridor(top.clone())
         };
-        if parts.len() == 1 && !is_file && top != SHARED {
+        if parts.len() == 1 && kind.is_dir() && top != SHARED {
             corridor_index.insert(top.clone(), files.corridors.len());
             files.corridors.push((top, None, None));
+            continue;
+        }
+        let belongs_a_file = match parts.len() {
+            2 => parts[1] == "contacts.yaml" || parts[1] == "corridor.yaml",
+            3 => parts[2].ends_with(".md"),
+            _ => false,
+        };
+        if belongs_a_file && !is_file {
+            let why = if kind.is_dir() {
+                "is a folder where a file belongs"
+            } else {
+                "is not a regular file (a FIFO, socket or device) where a file belongs"
+            };
+            diags.push(Diagnostic::error(rel, None, why));
+            continue;
+        }
+        if parts.len() == 3 && parts[2] == format!("{CONTACTS_CHAPTER}.md") {
+            diags.push(Diagnostic::warning(
+                rel,
+                None,
+                "is not used: the `contacts` chapter is written from contacts.yaml, so a page of that name is never shown; put the text in another chapter",
+            ));
             continue;
         }
         match (parts.len(), is_file) {
@@ -345,6 +397,18 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
             }
             _ => {}
         }
+    }
+    // (A linked image is its page's to report, at the line that shows it.)
+    for path in outside.into_inner() {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        if !(path.is_dir() || is_site_file(&rel)) {
+            continue;
+        }
+        diags.push(Diagnostic::error(
+            rel,
+            None,
+            "is a symbolic link that leads outside the site folder, so it is not read: copy the files into the site",
+        ));
     }
     files
 }
@@ -377,7 +441,7 @@ struct LanguageYaml {
 
 fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
     let rel = Path::new("site.yaml");
-    if !root.join(rel).is_file() {
+    if std::fs::symlink_metadata(root.join(rel)).is_err() {
         diags.push(Diagnostic::error(
             rel,
             None,
@@ -643,6 +707,27 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
 
     let analysis = markdown::analyse(rel, body, body_line);
     diags.extend(analysis.diagnostics);
+    diags.extend(markdown::hidden_chars(rel, body, body_line));
+    if title.len() > markdown::MAX_PDF_TEXT {
+        diags.push(Diagnostic::error(
+            rel,
+            front_lines.get("title"),
+            format!(
+                "a title of {} bytes: the printed guide (PDF/A) takes at most {}; shorten it",
+                title.len(),
+                markdown::MAX_PDF_TEXT
+            ),
+        ));
+    }
+    for (key, value) in [("title", Some(&title)), ("summary", fm.summary.as_ref())] {
+        if let Some(why) = value.and_then(|v| crate::rules::hidden_in_field(v)) {
+            diags.push(Diagnostic::error(
+                rel,
+                front_lines.get(key),
+                format!("{key} {why}"),
+            ));
+        }
+    }
     let hash = translations::page_hash(&title, fm.summary.as_deref(), body);
     Ok((
         Page {
@@ -737,10 +822,9 @@ fn read_media(root: &Path, path: &str) -> Result<Vec<u8>, String> {
             markdown::IMAGE_EXTENSIONS.join(", ")
         ));
     }
-    if !root.join(&rel).is_file() {
-        return Err(format!("no such file: expected {shown}"));
-    }
-    let real = crate::source::inside_site(root, &rel)
-        .ok_or_else(|| format!("{shown} leads outside the site folder, so it is not published"))?;
+    let real = crate::source::site_file(root, &rel).map_err(|why| match why.as_str() {
+        "no such file" => format!("no such file: expected {shown}"),
+        _ => format!("{shown} {why}"),
+    })?;
     std::fs::read(real).map_err(|e| format!("cannot read {shown}: {e}"))
 }

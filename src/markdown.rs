@@ -29,6 +29,17 @@ pub const MAX_NESTING: usize = 12;
 /// Raw HTML elements may nest this deep inside a page.
 pub const MAX_HTML_NESTING: usize = 32;
 
+/// The longest string a PDF/A file may hold is 32,767 bytes (of UTF-8, as
+/// the PDF writer counts them). An image's description becomes one such
+/// string; a title or a heading several (bookmark, tags), and a run of
+/// text the typesetter cannot break (a heading's or code's word) takes two
+/// bytes a letter: so titles, headings and unbroken runs of code stay under
+/// [`MAX_PDF_TEXT`], found by trying (the tests hold the limits to it).
+pub const MAX_PDF_STRING: usize = 32000;
+pub const MAX_PDF_TEXT: usize = 16000;
+/// The longest link address the typesetter takes, in bytes.
+pub const MAX_PDF_URL: usize = 8000;
+
 /// Image formats a phone browser shows and that cannot run code (SVG can).
 pub const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
 
@@ -144,6 +155,9 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
     };
     let mut depth = 0usize;
     let mut too_deep = false;
+    // The text of the heading being read, and the line it starts on.
+    let mut heading: Option<(String, usize)> = None;
+    let mut in_code_block = false;
     let mut html = HtmlNesting::default();
     // Images open at this point, as indexes into `a.images` (an image's
     // description may hold another image).
@@ -176,8 +190,16 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
                     Tag::Link { dest_url, .. } => {
                         if let Some(slug) = chapter_link_target(dest_url) {
                             a.links.push((slug.to_string(), line));
+                        } else if dest_url.len() > MAX_PDF_URL {
+                            a.diagnostics.push(Diagnostic::error(
+                                file,
+                                Some(line),
+                                format!("a link address of {} bytes: the printed guide takes at most {MAX_PDF_URL}; link to a shorter address", dest_url.len()),
+                            ));
                         }
                     }
+                    Tag::Heading { .. } => heading = Some((String::new(), line)),
+                    Tag::CodeBlock(_) => in_code_block = true,
                     Tag::Image { dest_url, .. } => {
                         open_images.push(a.images.len());
                         a.images.push(Image {
@@ -197,10 +219,37 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
                 if matches!(tag, TagEnd::Image) {
                     open_images.pop();
                 }
+                if matches!(tag, TagEnd::CodeBlock) {
+                    in_code_block = false;
+                }
+                if let (TagEnd::Heading(_), Some((text, at))) = (tag, &heading) {
+                    if text.len() > MAX_PDF_TEXT {
+                        a.diagnostics.push(Diagnostic::error(
+                            file,
+                            Some(*at),
+                            format!("a heading of {} bytes: the printed guide (PDF/A) takes at most {MAX_PDF_TEXT}; shorten it", text.len()),
+                        ));
+                    }
+                    heading = None;
+                }
             }
             Event::Text(t) | Event::Code(t) => {
+                let code = matches!(event, Event::Code(_)) || in_code_block;
+                if code
+                    && t.split_whitespace()
+                        .any(|w| w.chars().count() >= MAX_PDF_TEXT)
+                {
+                    a.diagnostics.push(Diagnostic::error(
+                        file,
+                        Some(line),
+                        format!("code with a run of {MAX_PDF_TEXT} or more characters without a space: the printed guide cannot set it; break it up"),
+                    ));
+                }
                 for &i in &open_images {
                     a.images[i].alt.push_str(t);
+                }
+                if let Some((text, _)) = &mut heading {
+                    text.push_str(t);
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -227,6 +276,12 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
                 Some(img.line),
                 format!("image '{}' is not a file of the site; pages load nothing from other hosts, so it is left out (write a path relative to this page, e.g. map.png)", img.src),
             ));
+        } else if img.alt.len() > MAX_PDF_STRING {
+            a.diagnostics.push(Diagnostic::error(
+                file,
+                Some(img.line),
+                format!("image '{}' has a description of {} bytes: the printed guide (PDF/A) takes at most {MAX_PDF_STRING}; shorten it", img.src, img.alt.len()),
+            ));
         } else if img.alt.trim().is_empty() {
             a.diagnostics.push(Diagnostic::warning(
                 file,
@@ -236,6 +291,60 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
         }
     }
     a
+}
+
+/// Characters a page's text must not carry (`text` starts on line
+/// `first_line` of `file`): control characters other than tab and line
+/// breaks (Word's vertical tab, escape), which reach no reader and break the
+/// EPUB's XML, and bidi controls inside a number, which can reverse it. Bidi
+/// marks elsewhere are the writer's to use. Each character is reported once
+/// per file, at its first line.
+pub fn hidden_chars(file: &Path, text: &str, first_line: usize) -> Vec<Diagnostic> {
+    use crate::rules::{describe_char, hidden_char, is_bidi_control};
+    let mut found: Vec<(char, usize, usize)> = Vec::new();
+    let mut line = first_line;
+    if !text
+        .chars()
+        .any(|c| hidden_char(c, true) || is_bidi_control(c))
+    {
+        return Vec::new();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' {
+            line += 1;
+            continue;
+        }
+        let bad = if is_bidi_control(c) {
+            let before = chars[..i].iter().rev().find(|c| **c != ' ');
+            let after = chars[i + 1..]
+                .iter()
+                .find(|c| **c != ' ' && !is_bidi_control(**c));
+            before.is_some_and(|b| b.is_ascii_digit() || *b == '+')
+                && after.is_some_and(char::is_ascii_digit)
+        } else {
+            hidden_char(c, true)
+        };
+        if !bad {
+            continue;
+        }
+        match found.iter_mut().find(|(f, ..)| *f == c) {
+            Some((_, _, n)) => *n += 1,
+            None => found.push((c, line, 1)),
+        }
+    }
+    found
+        .into_iter()
+        .map(|(c, line, n)| {
+            let more = if n > 1 { format!(" ({n} times in this file)") } else { String::new() };
+            let what = if is_bidi_control(c) {
+                format!("the invisible character {} inside a number{more}: remove it (pocketguide keeps every number left to right itself)", describe_char(c))
+            } else {
+                format!("the invisible character {}{more}: remove it (it reaches no reader, and breaks the EPUB)", describe_char(c))
+            };
+            Diagnostic::error(file, Some(line), what)
+        })
+        .collect()
 }
 
 /// Tags that add a level of nesting in the printed guide.

@@ -25,7 +25,7 @@ pub fn valid_language(code: &str) -> Result<(), String> {
         Ok(id) if !(2..=3).contains(&id.language.as_str().len()) => Err(format!(
             "unknown language code '{code}': the language must be an ISO 639 code of 2 or 3 letters, such as uz, ru, et, en"
         )),
-        Ok(id) if id.to_string().eq_ignore_ascii_case(code) => Ok(()),
+        Ok(id) if id == code => Ok(()),
         Ok(id) => Err(format!(
             "unknown language code '{code}' (did you mean '{id}'?)"
         )),
@@ -171,6 +171,72 @@ pub fn valid_phone(phone: &str, allow_short: bool) -> Result<(), String> {
     })
 }
 
+/// Characters that change what a reader sees without being seen: C0 and C1
+/// controls, DEL, the byte-order mark, line and paragraph separators, and
+/// the bidi controls (U+200E, U+200F, U+061C, U+202A–U+202E,
+/// U+2066–U+2069). Direction is the renderer's job (SPEC 9.1): an override
+/// in a contact's name can show "116 006" as "600 611". Tab, newline and
+/// carriage return are allowed where `line_breaks` says so. ZWJ and ZWNJ
+/// are letters' business (Persian, Indic scripts) and always allowed.
+pub fn hidden_char(c: char, line_breaks: bool) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => !line_breaks,
+        c if c.is_control() => true,
+        '\u{feff}' | '\u{2028}' | '\u{2029}' => true,
+        c => is_bidi_control(c),
+    }
+}
+
+/// The bidi formatting characters: marks, embeddings, overrides, isolates.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `U+202E (right-to-left override)`: a character nobody can see, named.
+pub fn describe_char(c: char) -> String {
+    let name = match c {
+        '\0' => "NUL",
+        '\t' => "tab",
+        '\n' => "line break",
+        '\r' => "carriage return",
+        '\u{b}' => "vertical tab, a line break pasted from a word processor",
+        '\u{c}' => "form feed, a page break pasted from a word processor",
+        '\u{1b}' => "escape",
+        '\u{7f}' => "delete",
+        '\u{feff}' => "byte-order mark",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{200e}' => "left-to-right mark",
+        '\u{200f}' => "right-to-left mark",
+        '\u{061c}' => "Arabic letter mark",
+        '\u{202a}' => "left-to-right embedding",
+        '\u{202b}' => "right-to-left embedding",
+        '\u{202c}' => "pop directional formatting",
+        '\u{202d}' => "left-to-right override",
+        '\u{202e}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        _ => "control character",
+    };
+    format!("U+{:04X} ({name})", c as u32)
+}
+
+/// The first hidden character of a data field (a contact's name, a title
+/// in YAML), and what to do about it. A trailing line break (YAML's `|`)
+/// is not counted.
+pub fn hidden_in_field(text: &str) -> Option<String> {
+    let c = text
+        .trim_end_matches(['\n', '\r'])
+        .chars()
+        .find(|&c| hidden_char(c, false))?;
+    Some(format!(
+        "contains the invisible character {}: remove it (the direction of text and numbers is pocketguide's to set, and a control character can change what a reader sees)",
+        describe_char(c)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +323,24 @@ mod tests {
         assert!(valid_language("fil").is_ok());
         assert!(valid_language("abcde").is_err(), "Typst knows 2-3 letters");
         assert!(valid_language("english!").is_err());
+    }
+
+    #[test]
+    fn hidden_characters() {
+        for c in [
+            '\u{202e}', '\u{202b}', '\u{2066}', '\u{2069}', '\u{061c}', '\0', '\u{1b}', '\u{7f}',
+            '\u{feff}', '\n', '\u{85}', '\u{200e}',
+        ] {
+            assert!(hidden_char(c, false), "{c:?}");
+        }
+        for c in ['\u{200d}', '\u{200c}', 'a', 'ʻ', ' ', '\u{a0}'] {
+            assert!(!hidden_char(c, false), "{c:?}");
+        }
+        assert!(!hidden_char('\n', true) && !hidden_char('\t', true));
+        assert!(hidden_in_field("116 006\n").is_none());
+        assert!(hidden_in_field("Help\u{202e}line")
+            .unwrap()
+            .contains("U+202E (right-to-left override)"));
+        assert!(hidden_in_field("a\nb").is_some());
     }
 }

@@ -7,7 +7,6 @@ use crate::rules::{valid_country, valid_language};
 use crate::translations::page_hash;
 use chrono::NaiveDate;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -360,14 +359,7 @@ fn corridor_files(
 /// never replaced (`create_new`).
 fn write_new(root: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, NewError> {
     for (rel, text) in files {
-        let path = root.join(rel);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)
-                .map_err(|e| NewError::Io(format!("cannot create {}: {e}", p.display())))?;
-        }
-        fs::File::create_new(&path)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| NewError::Io(format!("cannot write {}: {e}", rel.display())))?;
+        crate::write::create_file(root, rel, text.as_bytes()).map_err(NewError::Io)?;
     }
     Ok(files.iter().map(|(rel, _)| rel.clone()).collect())
 }

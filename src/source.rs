@@ -8,11 +8,83 @@ use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// Reads a file as UTF-8 text (a leading BOM is dropped), reporting it by its
-/// site-relative path.
+/// site-relative path. The file must pass [`site_file`].
 pub fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel))
+    let real = site_file(root, rel).map_err(|why| Diagnostic::error(rel, None, why))?;
+    let bytes = std::fs::read(real)
         .map_err(|e| Diagnostic::error(rel, None, format!("cannot read file: {e}")))?;
     text_from_bytes(rel, bytes)
+}
+
+/// The one rule for every file a site is made of (pages, YAML, strings,
+/// theme files, images): where `rel` really is, if it may be read. A
+/// symbolic link is followed only while it stays inside the site folder; a
+/// folder, FIFO, socket or device where a file belongs is refused (reading
+/// a FIFO would block the build for ever). The reason is a sentence to
+/// print after the file's name.
+pub fn site_file(root: &Path, rel: &Path) -> Result<PathBuf, String> {
+    let path = root.join(rel);
+    let linked = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m.file_type().is_symlink(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err("no such file".to_string())
+        }
+        Err(e) => return Err(format!("cannot read file: {e}")),
+    };
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        Err(e) if is_loop(&e) => {
+            return Err(
+                "is a symbolic link loop: it leads back to itself, so there is no file to read"
+                    .to_string(),
+            )
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err("is a symbolic link to a file that does not exist".to_string())
+        }
+        Err(e) => return Err(format!("cannot read file: {e}")),
+    };
+    let inside = root.canonicalize().is_ok_and(|root| real.starts_with(root));
+    if !inside {
+        return Err(if linked {
+            "is a symbolic link that leads outside the site folder, so it is not read: copy the file into the site".to_string()
+        } else {
+            "lies in a folder that is a symbolic link leading outside the site folder, so it is not read: copy the files into the site".to_string()
+        });
+    }
+    let kind = std::fs::metadata(&real)
+        .map_err(|e| format!("cannot read file: {e}"))?
+        .file_type();
+    if kind.is_dir() {
+        return Err("is a folder where a file belongs".to_string());
+    }
+    if !kind.is_file() {
+        return Err(
+            "is not a regular file (a FIFO, socket or device) where a file belongs".to_string(),
+        );
+    }
+    Ok(real)
+}
+
+/// Whether an error is the system's "too many levels of symbolic links".
+pub fn is_loop(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(eloop()) {
+        return true;
+    }
+    e.to_string()
+        .to_ascii_lowercase()
+        .contains("symbolic links")
+}
+
+#[cfg(unix)]
+fn eloop() -> i32 {
+    // ELOOP is 40 on Linux and 62 on the BSDs and macOS.
+    if cfg!(target_os = "linux") {
+        40
+    } else {
+        62
+    }
 }
 
 /// UTF-8 text from bytes, with the line of the first invalid byte on error.
@@ -55,15 +127,6 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
-/// Where `rel` (relative to the site) really is, if that is inside the site
-/// folder. A symlink to `~/.ssh/id_rsa` in a theme's `static/` must not be
-/// published by a CI build of a contributor's change.
-pub fn inside_site(root: &Path, rel: &Path) -> Option<PathBuf> {
-    let root = root.canonicalize().ok()?;
-    let real = root.join(rel).canonicalize().ok()?;
-    real.starts_with(&root).then_some(real)
-}
-
 /// The line (1-based) that byte `offset` of `text` stands on.
 pub fn line_at(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
@@ -98,15 +161,23 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn symlinks_out_of_the_site_are_not_inside() {
+    fn the_one_rule_for_site_files() {
         let tmp = tempfile::tempdir().unwrap();
         let site = tmp.path().join("site");
         std::fs::create_dir_all(&site).unwrap();
         std::fs::write(tmp.path().join("secret"), "s").unwrap();
         std::fs::write(site.join("own"), "o").unwrap();
         std::os::unix::fs::symlink(tmp.path().join("secret"), site.join("link")).unwrap();
-        assert!(inside_site(&site, Path::new("own")).is_some());
-        assert!(inside_site(&site, Path::new("link")).is_none());
-        assert!(inside_site(&site, Path::new("../secret")).is_none());
+        std::os::unix::fs::symlink(site.join("own"), site.join("inner")).unwrap();
+        std::os::unix::fs::symlink(site.join("loop"), site.join("loop")).unwrap();
+        std::fs::create_dir(site.join("folder")).unwrap();
+        assert!(site_file(&site, Path::new("own")).is_ok());
+        assert!(site_file(&site, Path::new("inner")).is_ok());
+        let why = |rel: &str| site_file(&site, Path::new(rel)).unwrap_err();
+        assert!(why("link").contains("outside the site"), "{}", why("link"));
+        assert!(why("../secret").contains("outside the site"));
+        assert!(why("loop").contains("loop"), "{}", why("loop"));
+        assert!(why("folder").contains("is a folder"));
+        assert!(why("none").contains("no such file"));
     }
 }

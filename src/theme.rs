@@ -42,32 +42,20 @@ impl Theme {
         collect_builtin(&BUILTIN, &mut templates, &mut static_files);
 
         if theme_dir.is_dir() {
-            for entry in WalkDir::new(&theme_dir).sort_by_file_name() {
-                let Ok(entry) = entry else { continue };
-                let rel_in_theme = entry.path().strip_prefix(&theme_dir).expect("under theme");
-                let rel_site = theme_rel.join(rel_in_theme);
-                if entry.path_is_symlink() {
-                    // Followed only while it stays inside the site: a link to
-                    // a secret must never be published by a CI build.
-                    match crate::source::inside_site(site_root, &rel_site) {
-                        Some(real) if real.is_file() => {}
-                        Some(_) => continue,
-                        None => {
-                            diags.push(Diagnostic::error(
-                                &rel_site,
-                                None,
-                                "leads outside the site folder, so it is not used: copy the file into the theme",
-                            ));
-                            continue;
-                        }
-                    }
-                } else if !entry.file_type().is_file() {
-                    continue;
-                }
-                let parts: Vec<String> = rel_in_theme
+            for (rel_site, file) in theme_files(site_root, &theme_dir, &theme_rel, diags) {
+                let parts: Vec<String> = rel_site
+                    .strip_prefix(&theme_rel)
+                    .expect("under the theme")
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
+                let real = match file {
+                    Ok(real) => real,
+                    Err(why) => {
+                        diags.push(Diagnostic::error(&rel_site, None, why));
+                        continue;
+                    }
+                };
                 match parts.first().map(String::as_str) {
                     Some("templates") => match crate::source::read_text(site_root, &rel_site) {
                         Ok(text) => {
@@ -77,7 +65,7 @@ impl Theme {
                         }
                         Err(d) => diags.push(d),
                     },
-                    Some("static") => match std::fs::read(entry.path()) {
+                    Some("static") => match std::fs::read(real) {
                         Ok(bytes) => {
                             static_files.insert(parts[1..].join("/"), bytes);
                         }
@@ -113,6 +101,75 @@ impl Theme {
             template_files,
         }
     }
+}
+
+/// Every file of the theme folder, site-relative, with where it really is
+/// or why it is not read ([`crate::source::site_file`]: links are followed
+/// while they stay inside the site, a FIFO is not a file).
+fn theme_files(
+    site_root: &Path,
+    theme_dir: &Path,
+    theme_rel: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, Result<PathBuf, String>)> {
+    let root_real = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
+    let mut files = Vec::new();
+    let walk = WalkDir::new(theme_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            // A link that leads out is not entered; `site_file` reports it.
+            !(e.path_is_symlink()
+                && e.file_type().is_dir()
+                && e.path()
+                    .canonicalize()
+                    .is_ok_and(|real| !real.starts_with(&root_real)))
+        });
+    for entry in walk {
+        match entry {
+            Ok(e) if e.file_type().is_dir() && !e.path_is_symlink() => {}
+            Ok(e) => {
+                let rel_site = theme_rel.join(e.path().strip_prefix(theme_dir).expect("in theme"));
+                let file = crate::source::site_file(site_root, &rel_site);
+                // A linked folder inside the site is walked; only files
+                // are files.
+                if !(e.file_type().is_dir()
+                    && file.as_deref().is_err_and(|w| w.contains("is a folder")))
+                {
+                    files.push((rel_site, file));
+                }
+            }
+            Err(e) => {
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(site_root).ok())
+                    .unwrap_or(theme_rel)
+                    .to_path_buf();
+                let why = if e.loop_ancestor().is_some() {
+                    "is a symbolic link loop: it leads back to a folder it is in".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diags.push(Diagnostic::error(rel, None, why));
+            }
+        }
+    }
+    // A linked folder that leads out was not entered: report it once.
+    for entry in WalkDir::new(theme_dir).into_iter().flatten() {
+        if entry.path_is_symlink() && entry.path().is_dir() {
+            let rel_site = theme_rel.join(entry.path().strip_prefix(theme_dir).expect("in theme"));
+            match crate::source::site_file(site_root, &rel_site) {
+                Err(why) if !why.contains("is a folder") => {
+                    diags.push(Diagnostic::error(rel_site, None, why));
+                }
+                _ => {}
+            }
+        }
+    }
+    files
 }
 
 fn collect_builtin(

@@ -31,6 +31,12 @@ pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
     let site = site_root
         .canonicalize()
         .map_err(|e| format!("cannot open site folder {}: {e}", site_root.display()))?;
+    if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "refusing to write to {}: it is a symbolic link, and a build replaces its output folder as a whole without following links; give the folder itself as --out",
+            out.display()
+        ));
+    }
     let out_abs = absolute(out)?;
     if site.starts_with(&out_abs) {
         return Err(format!(
@@ -309,6 +315,106 @@ fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
     }
 }
 
+/// Writes `bytes` as the file `rel` below `root`, replacing what is there
+/// without ever writing through a link: the folders on the way must be real
+/// folders (made where missing), the file itself must not be a link, and
+/// the new text goes to a temporary file beside it that is then renamed
+/// over it (a rename replaces a name, it never follows it). An existing
+/// file keeps its permissions. What the commands that edit a site (import,
+/// stamp) and write translators' files (export) all use.
+pub fn replace_file(root: &Path, rel: &Path, bytes: &[u8]) -> Result<(), String> {
+    let path = folders_for(root, rel)?;
+    let shown = crate::diagnostic::display_path(rel);
+    let permissions = match fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(format!(
+                "{shown} is a symbolic link: pocketguide never writes through links; put the file itself there"
+            ))
+        }
+        Ok(m) if !m.is_file() => return Err(format!("{shown} is not a regular file")),
+        Ok(m) => Some(m.permissions()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot write {shown}: {e}")),
+    };
+    let folder = path.parent().expect("a file has a folder");
+    let name = path
+        .file_name()
+        .expect("a file has a name")
+        .to_string_lossy();
+    let (tmp, mut file) = (0..1000)
+        .find_map(|n| {
+            let tmp = folder.join(format!(".{name}.pocketguide-{}-{n}", std::process::id()));
+            fs::File::create_new(&tmp).ok().map(|f| (tmp, f))
+        })
+        .ok_or_else(|| format!("cannot write {shown}: no free temporary name beside it"))?;
+    let written = (|| {
+        io::Write::write_all(&mut file, bytes)?;
+        if let Some(p) = permissions {
+            file.set_permissions(p)?;
+        }
+        drop(file);
+        fs::rename(&tmp, &path)
+    })();
+    written.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("cannot write {shown}: {e}")
+    })
+}
+
+/// Writes a new file `rel` below `root`; fails if anything (a file, a
+/// link, even a broken one) is there already. `new site` and `new
+/// corridor` use it: they never overwrite.
+pub fn create_file(root: &Path, rel: &Path, bytes: &[u8]) -> Result<(), String> {
+    let path = folders_for(root, rel)?;
+    let shown = crate::diagnostic::display_path(rel);
+    fs::File::create_new(&path)
+        .and_then(|mut f| io::Write::write_all(&mut f, bytes))
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => {
+                format!("{shown} already exists; pocketguide new never overwrites")
+            }
+            _ => format!("cannot write {shown}: {e}"),
+        })
+}
+
+/// `root/rel`, after making sure every folder between them is a real
+/// folder inside `root` (made where missing), not a link that could lead
+/// elsewhere. `rel` is a plain relative path.
+fn folders_for(root: &Path, rel: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let shown = crate::diagnostic::display_path(rel);
+    let mut path = root.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    let plain = !parts.is_empty() && parts.iter().all(|c| matches!(c, Component::Normal(_)));
+    if !plain {
+        return Err(format!("{shown} is not a path inside {}", root.display()));
+    }
+    for part in &parts[..parts.len() - 1] {
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} is a symbolic link: pocketguide never writes through links",
+                    crate::diagnostic::display_path(path.strip_prefix(root).unwrap_or(&path))
+                ))
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(format!(
+                    "{} is a file where a folder belongs",
+                    crate::diagnostic::display_path(path.strip_prefix(root).unwrap_or(&path))
+                ))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir(&path).map_err(|e| format!("cannot write {shown}: {e}"))?
+            }
+            Err(e) => return Err(format!("cannot write {shown}: {e}")),
+        }
+    }
+    path.push(parts[parts.len() - 1]);
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,5 +582,45 @@ mod leftover_tests {
         clean_leftovers(tmp.path(), "public", &out);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
         assert!(!old.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn single_files_are_never_written_through_links() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        fs::create_dir_all(site.join("content")).unwrap();
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "keep").unwrap();
+        symlink(&victim, site.join("content/page.md")).unwrap();
+        symlink(tmp.path(), site.join("content/out")).unwrap();
+        let err = replace_file(&site, Path::new("content/page.md"), b"x").unwrap_err();
+        assert!(err.contains("symbolic link"), "{err}");
+        let err = replace_file(&site, Path::new("content/out/victim"), b"x").unwrap_err();
+        assert!(err.contains("symbolic link"), "{err}");
+        let err = create_file(&site, Path::new("content/page.md"), b"x").unwrap_err();
+        assert!(err.contains("already exists"), "{err}");
+        assert!(create_file(&site, Path::new("../victim"), b"x").is_err());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+        // A plain file is replaced, keeping its permissions.
+        use std::os::unix::fs::PermissionsExt;
+        fs::write(site.join("content/a.md"), "old").unwrap();
+        fs::set_permissions(site.join("content/a.md"), fs::Permissions::from_mode(0o640)).unwrap();
+        replace_file(&site, Path::new("content/a.md"), b"new").unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join("content/a.md")).unwrap(),
+            "new"
+        );
+        let mode = fs::metadata(site.join("content/a.md"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640);
+        create_file(&site, Path::new("content/x/y/z.md"), b"z").unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join("content/x/y/z.md")).unwrap(),
+            "z"
+        );
     }
 }

@@ -10,8 +10,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-/// Open connections at once (event streams of open tabs included).
+/// Open connections at once, live-reload streams apart.
 pub const MAX_CONNECTIONS: usize = 64;
+/// Live-reload streams at once (one per open tab). A stream beyond these
+/// closes the oldest, whose tab reconnects if it is still open: idle
+/// streams can never take the slots that pages load through.
+pub const MAX_STREAMS: usize = 16;
 /// A request line and headers: far more than a browser sends.
 pub const MAX_HEAD: usize = 16 * 1024;
 /// Time a client has to send its request, all of it.
@@ -42,7 +46,7 @@ pub fn listen(listener: TcpListener, shared: Arc<Shared>) {
                     std::thread::Builder::new()
                         .name("serve-conn".into())
                         .spawn(move || {
-                            handle(stream, &shared, port);
+                            handle(stream, &shared, port, &active);
                             active.fetch_sub(1, Ordering::SeqCst);
                         });
                 if spawned.is_err() {
@@ -69,7 +73,8 @@ fn refuse(mut stream: TcpStream, status: &str, text: &str) {
 struct Request {
     method: String,
     target: String,
-    host: Option<String>,
+    /// Every `Host` header, in order: a request must have exactly one.
+    hosts: Vec<String>,
 }
 
 /// Reads the request head within [`MAX_HEAD`] bytes and [`HEAD_DEADLINE`];
@@ -100,14 +105,15 @@ fn read_head(stream: &mut TcpStream) -> Result<Request, &'static str> {
     let mut lines = text.lines();
     let mut first = lines.next().unwrap_or("").split(' ');
     let (method, target) = (first.next().unwrap_or(""), first.next().unwrap_or(""));
-    let host = lines
+    let hosts = lines
         .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
-        .map(|(_, v)| v.trim().to_ascii_lowercase());
+        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim().to_ascii_lowercase())
+        .collect();
     Ok(Request {
         method: method.to_string(),
         target: target.to_string(),
-        host,
+        hosts,
     })
 }
 
@@ -117,7 +123,7 @@ fn find_end(head: &[u8]) -> Option<usize> {
         .or_else(|| head.windows(2).position(|w| w == b"\n\n"))
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
+fn handle(mut stream: TcpStream, shared: &Shared, port: u16, active: &AtomicUsize) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let request = match read_head(&mut stream) {
@@ -127,8 +133,10 @@ fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
     // A page on another site can make the browser ask for evil.example:1111
     // and have DNS answer 127.0.0.1 (DNS rebinding): only requests that name
     // this address are answered.
+    // Exactly one Host: with two, a proxy and this server could each read
+    // a different one.
     let allowed = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
-    if !request.host.as_ref().is_some_and(|h| allowed.contains(h)) {
+    if !matches!(request.hosts.as_slice(), [h] if allowed.contains(h)) {
         return refuse(
             stream,
             "403 Forbidden",
@@ -145,13 +153,22 @@ fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
     };
     let path = path.split('#').next().unwrap_or("");
     if path == EVENTS {
-        return events(stream, shared);
+        // A stream is counted among the streams, not the connections.
+        active.fetch_sub(1, Ordering::SeqCst);
+        events(stream, shared);
+        active.fetch_add(1, Ordering::SeqCst);
+        return;
     }
     if path == TRANSLATIONS {
         // Read afresh on each request: it is cheap next to a translator's
-        // reading, and never stale.
-        let page = crate::translation_status_page(&shared.site)
+        // reading, and never stale. A reader who leaves stops the work.
+        let probe = stream.try_clone().ok();
+        let gone = || probe.as_ref().is_none_or(client_gone);
+        let page = crate::translation_status_page_until(&shared.site, &gone)
             .unwrap_or_else(|_| "<!doctype html><html lang=\"en\"><body><p>The site cannot be read: see the errors.</p></body></html>".to_string());
+        if gone() {
+            return;
+        }
         let html = inject(&page, None);
         return respond(
             &mut stream,
@@ -326,11 +343,34 @@ fn respond(
     let _ = stream.flush();
 }
 
+/// Whether the client has closed its side of the connection (it sent
+/// everything it will, so any byte waiting or the end means it left).
+fn client_gone(stream: &TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let gone = match stream.peek(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    let _ = stream.set_nonblocking(false);
+    gone
+}
+
 /// A Server-Sent Events stream: one `reload` event after each complete
-/// build; a comment every 15 s notices closed tabs.
+/// build; a comment every 15 s notices closed tabs. At most
+/// [`MAX_STREAMS`]: a new one closes the oldest.
 fn events(mut stream: TcpStream, shared: &Shared) {
     let (tx, rx) = mpsc::channel();
-    shared.clients.lock().unwrap().push(tx);
+    {
+        let mut clients = shared.clients.lock().unwrap();
+        clients.push(tx);
+        let excess = clients.len().saturating_sub(MAX_STREAMS);
+        // Dropping a sender ends its stream's loop.
+        clients.drain(..excess);
+    }
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
     if stream.write_all(head.as_bytes()).is_err() {
         return;

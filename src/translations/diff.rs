@@ -23,27 +23,81 @@ pub struct Hunk {
     pub pieces: Vec<Piece>,
 }
 
+/// A word diff costs up to the square of the words that changed, so past
+/// this many words on the two sides together the change is diffed by lines
+/// first, and a changed run of lines word by word only while it is this
+/// small (beyond, it shows as deleted and inserted whole). Diffs stay
+/// linear in the page, whatever a source page becomes.
+pub const MAX_WORDS: usize = 20_000;
+
 /// The word-level changes from `old` to `new`.
 pub fn words(old: &str, new: &str) -> Vec<Piece> {
+    let count = |s: &str| s.split_whitespace().count();
+    if count(old) + count(new) <= MAX_WORDS {
+        return word_diff(old, new);
+    }
     let diff = TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
-        .diff_words(old, new);
-    let mut pieces: Vec<Piece> = Vec::new();
+        .deadline(std::time::Instant::now() + std::time::Duration::from_secs(2))
+        .diff_lines(old, new);
+    let mut pieces = Vec::new();
+    let (mut gone, mut came) = (String::new(), String::new());
+    let flush = |gone: &mut String, came: &mut String, pieces: &mut Vec<Piece>| {
+        if count(gone) + count(came) <= MAX_WORDS {
+            pieces.extend(word_diff(gone, came));
+        } else {
+            pieces.push(Piece::Deleted(std::mem::take(gone)));
+            pieces.push(Piece::Inserted(std::mem::take(came)));
+        }
+        gone.clear();
+        came.clear();
+    };
     for change in diff.iter_all_changes() {
-        let value = change.value();
-        let piece = match change.tag() {
-            ChangeTag::Equal => Piece::Same(value.to_string()),
-            ChangeTag::Delete => Piece::Deleted(value.to_string()),
-            ChangeTag::Insert => Piece::Inserted(value.to_string()),
-        };
-        match (pieces.last_mut(), piece) {
+        match change.tag() {
+            ChangeTag::Equal => {
+                if !(gone.is_empty() && came.is_empty()) {
+                    flush(&mut gone, &mut came, &mut pieces);
+                }
+                pieces.push(Piece::Same(change.value().to_string()));
+            }
+            ChangeTag::Delete => gone.push_str(change.value()),
+            ChangeTag::Insert => came.push_str(change.value()),
+        }
+    }
+    if !(gone.is_empty() && came.is_empty()) {
+        flush(&mut gone, &mut came, &mut pieces);
+    }
+    merge(pieces)
+}
+
+fn word_diff(old: &str, new: &str) -> Vec<Piece> {
+    let diff = TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .deadline(std::time::Instant::now() + std::time::Duration::from_secs(2))
+        .diff_words(old, new);
+    merge(diff.iter_all_changes().map(|change| {
+        let value = change.value().to_string();
+        match change.tag() {
+            ChangeTag::Equal => Piece::Same(value),
+            ChangeTag::Delete => Piece::Deleted(value),
+            ChangeTag::Insert => Piece::Inserted(value),
+        }
+    }))
+}
+
+/// Neighbouring pieces of one kind as one; empty ones dropped.
+fn merge(pieces: impl IntoIterator<Item = Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    for piece in pieces {
+        match (out.last_mut(), piece) {
+            (_, Piece::Same(t) | Piece::Deleted(t) | Piece::Inserted(t)) if t.is_empty() => {}
             (Some(Piece::Same(a)), Piece::Same(b))
             | (Some(Piece::Deleted(a)), Piece::Deleted(b))
             | (Some(Piece::Inserted(a)), Piece::Inserted(b)) => a.push_str(&b),
-            (_, p) => pieces.push(p),
+            (_, p) => out.push(p),
         }
     }
-    pieces
+    out
 }
 
 /// A whole field (the title, the summary) as one hunk, if it changed.
@@ -156,6 +210,12 @@ pub fn render(hunks: &[Hunk], style: Style) -> String {
             Style::Colour => out.push_str(&format!("{bold}{}{bold:#}: ", h.place)),
         }
         for p in &h.pieces {
+            let shown = |t: &str| crate::diagnostic::printable(t).into_owned();
+            let p = &match p {
+                Piece::Same(t) => Piece::Same(shown(t)),
+                Piece::Deleted(t) => Piece::Deleted(shown(t)),
+                Piece::Inserted(t) => Piece::Inserted(shown(t)),
+            };
             match (p, style) {
                 (Piece::Same(t), _) => out.push_str(t),
                 (Piece::Deleted(t), Style::Marks) => out.push_str(&format!("[-{t}-]")),
@@ -250,6 +310,33 @@ mod tests {
         assert!(
             html.contains("<del>w3</del><ins>X3</ins>") || html.contains("<del>w3</del>"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn a_huge_change_stays_linear() {
+        let old: String = (0..200_000).map(|i| format!("w{i} ")).collect();
+        let new: String = (0..200_000).map(|i| format!("x{i}\n")).collect();
+        let started = std::time::Instant::now();
+        let pieces = words(&old, &new);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        let back: String = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Same(t) | Piece::Inserted(t) => Some(t.as_str()),
+                Piece::Deleted(_) => None,
+            })
+            .collect();
+        assert_eq!(back, new);
+    }
+
+    #[test]
+    fn terminal_escapes_in_the_source_are_shown_not_sent() {
+        let h = field("title", "a", "b\u{1b}]52;c;ZXZpbA==\u{7}").unwrap();
+        let text = render(&[h], Style::Colour);
+        assert!(
+            !text.contains("\u{1b}]52") && !text.contains('\u{7}'),
+            "{text:?}"
         );
     }
 }

@@ -227,18 +227,23 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
     }
     out.push('\n');
     let mut keys: Vec<(&str, &str)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut status_of = std::collections::HashMap::new();
     for r in rows {
-        if !keys.contains(&(r.corridor.as_str(), r.page.as_str())) {
+        if seen.insert((r.corridor.as_str(), r.page.as_str())) {
             keys.push((&r.corridor, &r.page));
         }
+        status_of.insert(
+            (r.corridor.as_str(), r.page.as_str(), r.language.as_str()),
+            r.status,
+        );
     }
     for (corridor, page) in &keys {
         out.push_str(&format!("{:first$}", format!("{corridor}/{page}")));
         for l in &langs {
-            let status = rows
-                .iter()
-                .find(|r| r.corridor == *corridor && r.page == *page && r.language == *l)
-                .map_or("-", |r| r.status.as_str());
+            let status = status_of
+                .get(&(*corridor, *page, *l))
+                .map_or("-", |s| s.as_str());
             out.push_str(&format!("  {status:9}"));
         }
         out.push('\n');
@@ -327,14 +332,12 @@ pub fn translation_of<'a>(site: &'a Site, rel: &Path) -> Result<Translation<'a>,
 pub fn stamp(site: &Site, rel: &Path) -> Result<String, StampError> {
     let shown = crate::diagnostic::display_path(rel);
     let Translation { source, .. } = translation_of(site, rel)?;
-    let path = site.root.join(rel);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| StampError::Io(format!("cannot read {shown}: {e}")))?;
+    let text = crate::source::read_text(&site.root, rel)
+        .map_err(|d| StampError::Io(format!("cannot read {shown}: {}", d.message)))?;
     let stamped = set_front_matter_key(&text, "source_hash", &source.hash)
         .ok_or_else(|| StampError::NotAChapter("no front matter".to_string()))?;
     if stamped != text {
-        std::fs::write(&path, stamped)
-            .map_err(|e| StampError::Io(format!("cannot write {shown}: {e}")))?;
+        crate::write::replace_file(&site.root, rel, stamped.as_bytes()).map_err(StampError::Io)?;
     }
     Ok(source.hash.clone())
 }

@@ -196,11 +196,11 @@ pub fn export(
             .flat_map(|ch| chapter_entries(site, c, &ch.slug, lang))
             .collect();
         let text = write_po(site, c, lang, &entries);
-        let path = out.join(&c.slug).join(format!("{lang}.po"));
-        std::fs::create_dir_all(path.parent().expect("has a parent"))
-            .and_then(|()| std::fs::write(&path, text))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        written.push(path);
+        let rel = Path::new(&c.slug).join(format!("{lang}.po"));
+        std::fs::create_dir_all(out).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        crate::write::replace_file(out, &rel, text.as_bytes())
+            .map_err(|e| format!("{e} (in {})", out.display()))?;
+        written.push(out.join(rel));
     }
     Ok(written)
 }
@@ -351,7 +351,7 @@ pub fn import(site: &Site, po_path: &Path) -> Result<Imported, Vec<Diagnostic>> 
     };
     // Entries by chapter, in file order.
     let mut by_slug: BTreeMap<String, Vec<&PoItem>> = BTreeMap::new();
-    let mut errors = Vec::new();
+    let mut errors = malformed(&file.items, &text, &err);
     for item in &file.items {
         let ctxt = item.msgctxt.as_deref().unwrap_or("");
         match ctxt.split_once('/') {
@@ -502,14 +502,52 @@ pub fn import(site: &Site, po_path: &Path) -> Result<Imported, Vec<Diagnostic>> 
         }
         let before = old.as_ref().map(|(t, _)| t.as_str());
         if before != Some(new_text.as_str()) {
-            let path = site.root.join(&rel);
-            std::fs::create_dir_all(path.parent().expect("in content"))
-                .and_then(|()| std::fs::write(&path, &new_text))
-                .map_err(|e| vec![Diagnostic::error(&rel, None, format!("cannot write: {e}"))])?;
+            crate::write::replace_file(&site.root, &rel, new_text.as_bytes())
+                .map_err(|e| vec![Diagnostic::error(&rel, None, e)])?;
             done.written.push(rel);
         }
     }
     Ok(done)
+}
+
+/// What `msgfmt --check` refuses and pocketguide never writes: an entry
+/// whose context and text appear twice (which one would win?), and plural
+/// entries (a block of a page has no plural). Obsolete entries (`#~`) are
+/// a translation tool's memory and are left alone.
+fn malformed(
+    items: &[PoItem],
+    text: &str,
+    err: &dyn Fn(Option<usize>, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    // The line of the n-th entry with this context.
+    let line_of = |ctxt: &str, n: usize| {
+        let needle = format!("msgctxt {}", po_string(ctxt));
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(&needle))
+            .nth(n)
+            .map(|(i, _)| i + 1)
+    };
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for item in items.iter().filter(|i| !i.obsolete) {
+        let ctxt = item.msgctxt.as_deref().unwrap_or("");
+        let count = seen.entry((ctxt, item.msgid.as_str())).or_default();
+        *count += 1;
+        if *count > 1 {
+            errors.push(err(
+                line_of(ctxt, *count - 1),
+                format!("the entry `{ctxt}` appears twice: keep one, so it is clear which translation is meant (msgfmt --check refuses the file too)"),
+            ));
+        }
+        if item.msgid_plural.is_some() {
+            errors.push(err(
+                line_of(ctxt, 0),
+                format!("the entry `{ctxt}` has plural forms (msgid_plural), which a page's block never has: import the PO files pocketguide exported"),
+            ));
+        }
+    }
+    errors
 }
 
 /// What to change in a page with `blocks_` to hold `translations`: body

@@ -14,7 +14,21 @@ del{background:#fde7e9;text-decoration:line-through}ins{background:#e6f4ea;text-
 .diff{list-style:none;padding:0}.diff li{margin:.4rem 0;white-space:pre-wrap}code{font-size:.9em}";
 
 pub fn page(site: &Site) -> String {
+    page_until(site, &|| false)
+}
+
+/// [`page`], stopped before the next diff once `cancelled` says so.
+pub fn page_until(site: &Site, cancelled: &dyn Fn() -> bool) -> String {
     let rows = rows(site);
+    let status_of: std::collections::HashMap<(&str, &str, &str), Status> = rows
+        .iter()
+        .map(|r| {
+            (
+                (r.corridor.as_str(), r.page.as_str(), r.language.as_str()),
+                r.status,
+            )
+        })
+        .collect();
     let mut out = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Translation status</title><style>{STYLE}</style></head><body><h1>Translation status</h1>"
     );
@@ -36,10 +50,9 @@ pub fn page(site: &Site) -> String {
         {
             out.push_str(&format!("<tr><th>{}</th>", esc(&chapter.slug)));
             for l in &langs {
-                let row = rows.iter().find(|r| {
-                    r.corridor == corridor.slug && r.page == chapter.slug && r.language == *l
-                });
-                let status = row.map(|r| r.status);
+                let status = status_of
+                    .get(&(corridor.slug.as_str(), chapter.slug.as_str(), *l))
+                    .copied();
                 let cell = if status == Some(Status::Outdated) {
                     let anchor = format!("{}-{}-{l}", corridor.slug, chapter.slug);
                     outdated.push((chapter.slug.as_str(), *l, anchor.clone()));
@@ -54,6 +67,9 @@ pub fn page(site: &Site) -> String {
         }
         out.push_str("</tbody></table>");
         for (slug, lang, anchor) in outdated {
+            if cancelled() {
+                break;
+            }
             let Some(page) = site.chapter_page(corridor, lang, slug) else {
                 continue;
             };

@@ -17,3 +17,4 @@ mod share;
 mod support;
 mod translations;
 mod translators;
+mod trust;

@@ -319,7 +319,7 @@ fn files_linked_from_outside_the_site_are_never_published() {
     let run = image.build();
     run.assert_code(1);
     assert!(
-        run.stderr.contains("content/kg-fi/en/intro.md:15: error: image 'map.png': content/kg-fi/en/map.png leads outside the site folder"),
+        run.stderr.contains("content/kg-fi/en/intro.md:15: error: image 'map.png': content/kg-fi/en/map.png is a symbolic link that leads outside the site folder"),
         "{}",
         run.stderr
     );

@@ -387,6 +387,11 @@ fn serve_answers_only_requests_for_its_own_address() {
     assert_eq!(ask(&format!("Host: localhost:{p}\r\n")), 200);
     assert_eq!(ask(&format!("Host: evil.example:{p}\r\n")), 403);
     assert_eq!(ask("Host: 127.0.0.1\r\n"), 403);
+    // Two Host headers: a proxy may read the second, this server the first.
+    assert_eq!(
+        ask(&format!("Host: 127.0.0.1:{p}\r\nHost: evil.example\r\n")),
+        403
+    );
     assert_eq!(ask(""), 403, "no Host at all");
 }
 
@@ -509,4 +514,41 @@ fn serve_prints_counts_and_the_first_problems_not_all_of_them() {
     );
     let problems = seen.iter().filter(|l| l.contains(": warning: ")).count();
     assert!(problems <= 11, "{problems} problems printed");
+}
+
+/// Open tabs hold a live-reload stream each; idle streams beyond the limit
+/// close the oldest instead of taking the slots pages load through.
+#[test]
+fn live_reload_streams_never_lock_readers_out() {
+    let site = fixture("basic");
+    let server = start(&site);
+    let p = server.port;
+    let streams: Vec<TcpStream> = (0..80)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+            write!(
+                s,
+                "GET /__pocketguide/events HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\n\r\n"
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(1));
+    for _ in 0..5 {
+        assert_eq!(get(p, "/en/kg-fi/intro/").status, 200);
+    }
+    // All but the newest few were closed by the server.
+    let mut closed = 0;
+    let mut seen = Vec::new();
+    for mut s in streams {
+        s.set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let mut buf = Vec::new();
+        if s.read_to_end(&mut buf).is_ok() {
+            closed += 1;
+        }
+        seen.push(String::from_utf8_lossy(&buf[..buf.len().min(12)]).into_owned());
+    }
+    assert!(closed >= 60, "only {closed} of 80 streams closed: {seen:?}");
 }
