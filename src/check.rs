@@ -667,3 +667,47 @@ fn check_locales(site: &Site, d: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// What the outputs found while rendering ([`crate::render::Finding`]), as
+/// diagnostics: every check of a rendered guide is said here, in one place.
+pub fn findings<'a>(found: impl Iterator<Item = &'a crate::render::Finding>) -> Vec<Diagnostic> {
+    use crate::render::Finding;
+    let mut d = Vec::new();
+    for f in found {
+        match f {
+            Finding::Uncovered { at, ch } => d.push(Diagnostic::error(
+                &at.file,
+                at.line,
+                format!(
+                    "character '{ch}' (U+{:04X}) has no glyph in the PDF fonts and would be missing from the printed guide",
+                    *ch as u32
+                ),
+            )),
+            Finding::MessageTooLong {
+                kind,
+                lang,
+                length,
+                limit,
+                at,
+            } => d.push(Diagnostic::error(
+                &at.file,
+                at.line,
+                if *kind == "sms" {
+                    format!("the emergency SMS in '{lang}' is {length} characters, over the {limit} of three SMS: give the emergency contacts a `short_name` in contacts.yaml")
+                } else {
+                    format!("the emergency message in '{lang}' is {length} characters, over the {limit} a messenger sends at once: shorten the emergency contacts' names and hours")
+                },
+            )),
+            Finding::PageWeight { page, bytes, at } => d.push(Diagnostic::warning(
+                &at.file,
+                at.line,
+                format!(
+                    "{page} weighs {:.1} KB with its stylesheet beyond the chapter's own text (budget {} KB): trim the theme or the contacts shown on every page",
+                    *bytes as f64 / 1024.0,
+                    crate::render::PAGE_BUDGET / 1024
+                ),
+            )),
+        }
+    }
+    d
+}

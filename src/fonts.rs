@@ -3,9 +3,6 @@
 //! `check` asks them about every character the PDF would print, because
 //! Typst drops a character no font has without a word.
 
-use crate::diagnostic::{Diagnostic, Origin};
-use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use typst::foundations::Bytes;
 use typst::text::Font;
@@ -57,47 +54,14 @@ pub fn all_covered(text: &str) -> bool {
         || text.chars().all(is_covered)
 }
 
-fn is_covered(c: char) -> bool {
+pub fn is_covered(c: char) -> bool {
     // Most characters repeat thousands of times: the fonts are asked once.
     c.is_whitespace() || c.is_control() || c.is_ascii_graphic() || covers_known(c)
-}
-
-/// Collects the characters no font covers from text as it is printed, one
-/// error per file, line and character (a page printed in several guides is
-/// reported once).
-#[derive(Default)]
-pub struct Coverage {
-    reported: HashSet<(PathBuf, Option<usize>, char)>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Coverage {
-    pub fn scan(&mut self, text: &str, at: Origin<'_>) {
-        if all_covered(text) {
-            return;
-        }
-        for c in text.chars() {
-            if is_covered(c) {
-                continue;
-            }
-            if self.reported.insert((at.file.to_path_buf(), at.line, c)) {
-                self.diagnostics.push(Diagnostic::error(
-                    at.file,
-                    at.line,
-                    format!(
-                        "character '{c}' (U+{:04X}) has no glyph in the PDF fonts and would be missing from the printed guide",
-                        c as u32
-                    ),
-                ));
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     #[test]
     fn the_four_languages_are_covered() {
@@ -111,20 +75,5 @@ mod tests {
             assert_eq!(covers_known(c), covers(c));
             assert_eq!(covers_known(c), covers(c), "{c:?} remembered");
         }
-    }
-
-    #[test]
-    fn reports_once_per_file_line_and_character() {
-        let mut cov = Coverage::default();
-        let a = Path::new("a.md");
-        cov.scan("ok \u{13000} \u{13000}", Origin::new(a, Some(3)));
-        cov.scan(
-            "\u{13000} printed again in another guide",
-            Origin::new(a, Some(3)),
-        );
-        cov.scan("\u{13000} again", Origin::new(a, Some(9)));
-        cov.scan("\u{13000}", Origin::new(Path::new("b.md"), Some(1)));
-        let lines: Vec<_> = cov.diagnostics.iter().map(|d| d.line).collect();
-        assert_eq!(lines, [Some(3), Some(9), Some(1)]);
     }
 }

@@ -2,19 +2,24 @@
 //! printable pocket guides for safe labour migration.
 //!
 //! The pipeline, one module per stage in the order data flows:
-//! [`load`] (site folder → [`model::Site`]) → [`check`] (diagnostics over the
-//! model) → [`render`] (HTML, vCard, sitemap) → [`write`] (atomic swap).
-//! The CLI in `main.rs` only parses arguments and calls [`build`] or
-//! [`check_site`].
+//! [`load`] (site folder → [`model::Site`]) → [`check`] (diagnostics over
+//! the model) → [`view`] (one resolved view of the site and each guide) →
+//! [`render`] (every output of [`render::OUTPUTS`]; what they find goes
+//! back to [`check`]) → [`write`] (atomic swap). [`pipeline`] strings the
+//! stages together for `build`, `check` and `serve` alike. The CLI in
+//! `main.rs` only parses arguments and calls [`build`], [`check_site`] and
+//! the rest here.
 
 pub mod check;
 pub mod diagnostic;
+pub mod doc;
 pub mod fonts;
-pub mod guide;
 pub mod i18n;
+pub mod lang;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod paths;
 pub mod qr;
 pub mod render;
 pub mod rules;
@@ -23,11 +28,13 @@ pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod translations;
+pub mod view;
 pub mod write;
 pub mod yaml;
 
 use diagnostic::Diagnostic;
 use model::Site;
+use render::{Purpose, RenderContext, Selection, Sink};
 use std::path::{Path, PathBuf};
 
 pub struct BuildOptions {
@@ -58,20 +65,10 @@ pub enum Error {
     Io(String),
 }
 
-/// Loads and checks a site: every problem, sorted, in one list. The site is
-/// `None` when site.yaml itself is unusable.
+/// Loads and checks a site's model: every problem of the files and of
+/// their meaning, sorted. The site is `None` when site.yaml itself is
+/// unusable.
 pub fn load_and_check(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), Error> {
-    let (site, mut diagnostics) = load_and_check_model(site_dir)?;
-    if let Some(site) = &site {
-        diagnostics.extend(check_guides(site, &site.config.base_url));
-    }
-    diagnostic::sort(&mut diagnostics);
-    Ok((site, diagnostics))
-}
-
-/// [`load_and_check`] but for the checks of resolved guides
-/// ([`check_guides`]), unsorted.
-fn load_and_check_model(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic>), Error> {
     if !site_dir.is_dir() {
         return Err(Error::Usage(format!(
             "site folder {} does not exist",
@@ -84,26 +81,40 @@ fn load_and_check_model(site_dir: &Path) -> Result<(Option<Site>, Vec<Diagnostic
     if let Some(site) = &loaded.site {
         diagnostics.extend(check::check(site, today()));
     }
+    diagnostic::sort(&mut diagnostics);
     Ok((loaded.site, diagnostics))
 }
 
-/// [`check_guide`] for every guide of the site, in parallel, with the
-/// address the site is built for.
-fn check_guides(site: &Site, base_url: &str) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-    guide::all(site)
-        .par_iter()
-        .flat_map_iter(|g| check_guide(g, base_url))
-        .collect()
+/// What [`pipeline`] is asked to do.
+pub struct Run<'a> {
+    /// The address the site is built for.
+    pub base_url: &'a str,
+    pub purpose: Purpose,
+    /// The site has PDFs (typeset in a build, linked from pages).
+    pub pdf: bool,
+    pub selection: &'a Selection,
+    pub sink: &'a dyn Sink,
+    pub progress: Option<&'a dyn render::Progress>,
+    /// Sizes of files made elsewhere (serve's PDFs), for the home pages.
+    pub sizes: &'a std::collections::BTreeMap<String, usize>,
 }
 
-/// What only a resolved guide shows: characters its PDF cannot print, and
-/// messages too long to send. (A page printed in several guides is found in
-/// each; sorting the diagnostics drops the repeats.)
-pub fn check_guide(guide: &guide::Guide, base_url: &str) -> Vec<Diagnostic> {
-    let mut d = render::pdf::uncovered(guide, base_url);
-    d.extend(render::message::too_long(guide, base_url));
-    d
+/// The stages after load and check, the same for `build`, `check` and
+/// `serve`: the site's view, every output of the selection rendered into
+/// the sink, and what the outputs found turned into diagnostics by
+/// `check`. The render's report comes back unless an output failed
+/// (its errors are in the diagnostics then).
+pub fn pipeline(site: &Site, run: &Run) -> (Option<render::Report>, Vec<Diagnostic>) {
+    let site_view = view::SiteView::new(site, run.base_url);
+    let mut cx = RenderContext::new(&site_view, run.purpose, run.pdf);
+    cx.sizes = run.sizes.clone();
+    match render::render(&mut cx, run.selection, run.sink, run.progress) {
+        Ok(report) => {
+            let diagnostics = check::findings(report.findings.iter().map(|(_, f)| f));
+            (Some(report), diagnostics)
+        }
+        Err(errors) => (None, errors),
+    }
 }
 
 /// The day contacts' `verified` dates are measured from: today, or the day
@@ -118,36 +129,47 @@ pub fn today() -> chrono::NaiveDate {
         .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
 }
 
-/// `pocketguide check`: all diagnostics, or a usage error. When the content
-/// has no errors, the HTML is also rendered in memory, so template errors and
-/// pages over the weight budget show up before a build.
+/// What the outputs find in a site that may still have errors: a site
+/// with errors in its model reports what the outputs found too, but not
+/// the outputs' own failures, which the model's errors may cause.
+fn check_render(site: &Site, model_ok: bool) -> Vec<Diagnostic> {
+    let run = Run {
+        base_url: &site.config.base_url,
+        purpose: Purpose::Check,
+        pdf: true,
+        selection: &Selection::All,
+        sink: &render::Nowhere,
+        progress: None,
+        sizes: &Default::default(),
+    };
+    let (report, diagnostics) = pipeline(site, &run);
+    if report.is_none() && !model_ok {
+        return Vec::new();
+    }
+    diagnostics
+}
+
+/// `pocketguide check`: all diagnostics, or a usage error.
 pub fn check_site(site_dir: &Path) -> Result<Vec<Diagnostic>, Error> {
     let (site, mut diagnostics) = load_and_check(site_dir)?;
-    if let Some(site) = site.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
-        let opts = render::RenderOptions {
-            base_url: site.config.base_url.clone(),
-            pdf: true,
-            progress: None,
-        };
-        match render::render_for_check(&site, &opts) {
-            Ok(output) => diagnostics.extend(output.warnings.into_iter().map(|(_, d)| d)),
-            Err(errors) => diagnostics.extend(errors),
-        }
+    if let Some(site) = &site {
+        let ok = !diagnostics.iter().any(Diagnostic::is_error);
+        diagnostics.extend(check_render(site, ok));
         diagnostic::sort(&mut diagnostics);
     }
     Ok(diagnostics)
 }
 
-/// `pocketguide build`: load → check → render → write. On any error nothing
-/// is written.
+/// `pocketguide build`: load → check → view → render → write. On any error
+/// nothing is written.
 pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
     let out = write::check_out_dir(&opts.site, &opts.out).map_err(Error::Usage)?;
-    let (site, mut diagnostics) = load_and_check_model(&opts.site)?;
+    let (site, mut diagnostics) = load_and_check(&opts.site)?;
     let site = match site {
         Some(site) if !diagnostics.iter().any(Diagnostic::is_error) => site,
         _ => {
             if let Some(site) = &site {
-                diagnostics.extend(check_guides(site, &site.config.base_url));
+                diagnostics.extend(check_render(site, false));
             }
             diagnostic::sort(&mut diagnostics);
             return Err(Error::Content(diagnostics));
@@ -157,48 +179,27 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
         Some(raw) => command_line_base_url(&site, raw)?,
         None => site.config.base_url.clone(),
     };
-    let render_opts = render::RenderOptions {
-        base_url,
-        pdf: opts.pdf,
-        progress: opts.progress.clone(),
-    };
-    let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
-    // The guides are checked (fonts, message lengths) with the address the
-    // site is built for. Typesetting takes long, so PDFs wait for the
-    // check; HTML alone renders beside it and is thrown away on an error.
-    if opts.pdf {
-        diagnostics.extend(check_guides(&site, &render_opts.base_url));
-        if has_errors(&diagnostics) {
-            diagnostic::sort(&mut diagnostics);
-            return Err(Error::Content(diagnostics));
-        }
-    }
     // Files go straight into the new folder; it replaces the output only
     // once everything rendered and was written.
     let staging = write::Staging::begin(&out).map_err(|e| write_error(&opts.out, e))?;
-    let (guide_diagnostics, rendered) = rayon::join(
-        || {
-            if opts.pdf {
-                Vec::new()
-            } else {
-                check_guides(&site, &render_opts.base_url)
-            }
+    let (report, found) = pipeline(
+        &site,
+        &Run {
+            base_url: &base_url,
+            purpose: Purpose::Build,
+            pdf: opts.pdf,
+            selection: &Selection::All,
+            sink: &staging,
+            progress: opts.progress.as_deref(),
+            sizes: &Default::default(),
         },
-        || render::render(&site, &render_opts, &staging),
     );
-    diagnostics.extend(guide_diagnostics);
+    diagnostics.extend(found);
     diagnostic::sort(&mut diagnostics);
-    if has_errors(&diagnostics) {
+    if report.is_none() || diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Content(diagnostics));
     }
-    let rendered = rendered.map_err(|mut errors| {
-        errors.extend(diagnostics.iter().cloned());
-        diagnostic::sort(&mut errors);
-        Error::Content(errors)
-    })?;
     let files_written = staging.commit().map_err(|e| write_error(&opts.out, e))?;
-    diagnostics.extend(rendered.warnings.into_iter().map(|(_, d)| d));
-    diagnostic::sort(&mut diagnostics);
     // Freeing thousands of pages takes a while and nobody waits for it.
     std::thread::spawn(move || drop(site));
     Ok(Report {

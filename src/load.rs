@@ -252,7 +252,7 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
         index,
         locales,
         theme,
-        media,
+        media: Arc::new(media),
     });
     Loaded {
         site,
@@ -437,6 +437,9 @@ struct LanguageYaml {
     name: String,
     #[serde(default)]
     fallback: Vec<String>,
+    /// Overrides the direction the script gives.
+    #[serde(default)]
+    dir: Option<crate::lang::Dir>,
 }
 
 fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
@@ -462,11 +465,16 @@ fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
         .languages
         .into_iter()
         .enumerate()
-        .map(|(i, l)| Language {
-            line: lines.get(&format!("languages/{i}")).unwrap_or(1),
-            code: l.code,
-            name: l.name,
-            fallback: l.fallback,
+        .map(|(i, l)| {
+            let script = crate::lang::script_of(&l.code);
+            Language {
+                line: lines.get(&format!("languages/{i}")).unwrap_or(1),
+                dir: l.dir.unwrap_or_else(|| crate::lang::script_dir(&script)),
+                script,
+                code: l.code,
+                name: l.name,
+                fallback: l.fallback,
+            }
         })
         .collect();
     // Kept as written when it is not an address: check reports it.
@@ -739,10 +747,13 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
             summary: fm.summary,
             source_hash: fm.source_hash,
             hash,
-            body: body.to_string(),
+            body: body.into(),
             body_line,
-            events: analysis.events,
-            lines: analysis.lines,
+            doc: Arc::new(crate::doc::Doc::build(
+                &analysis.events,
+                &analysis.lines,
+                &analysis.images,
+            )),
             links: analysis
                 .links
                 .into_iter()

@@ -4,7 +4,6 @@
 use crate::i18n::Locales;
 use crate::theme::Theme;
 use chrono::NaiveDate;
-use pulldown_cmark::Event;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -73,10 +72,16 @@ impl Localized {
 
 #[derive(Debug, Clone)]
 pub struct Language {
+    /// A BCP 47 tag.
     pub code: String,
     /// The language's name in itself, for switchers.
     pub name: String,
     pub fallback: Vec<String>,
+    /// ISO 15924: from the tag's script subtag, else the language's usual
+    /// script ([`crate::lang`]).
+    pub script: String,
+    /// From the script, unless site.yaml says `dir:`.
+    pub dir: crate::lang::Dir,
     pub line: usize,
 }
 
@@ -275,13 +280,12 @@ pub struct Page {
     /// Hash of this page's own text, as a translation of it would record it.
     pub hash: String,
     /// The Markdown body, kept verbatim for the hash and for stamping.
-    pub body: String,
+    pub body: Arc<str>,
     /// The line of the file the body starts on.
     pub body_line: usize,
-    /// Markdown events, parsed once at load; renderers walk them.
-    pub events: Vec<Event<'static>>,
-    /// The line of the file each event starts on.
-    pub lines: Vec<u32>,
+    /// The text as a document tree, converted once at load; every output
+    /// walks it.
+    pub doc: Arc<crate::doc::Doc>,
     /// `[x](slug.md)` links and the line each stands on.
     pub links: Vec<ChapterLink>,
     /// Every Markdown image, in order, with where it points.
@@ -316,7 +320,7 @@ pub struct Site {
     pub theme: Arc<Theme>,
     /// The images pages show, by path below `content/`, published at
     /// `media/<path>`.
-    pub media: BTreeMap<String, Vec<u8>>,
+    pub media: Arc<BTreeMap<String, Vec<u8>>>,
 }
 
 /// How a chapter is shown in one language.

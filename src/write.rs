@@ -115,11 +115,10 @@ fn absolute(out: &Path) -> Result<PathBuf, String> {
 
 /// Writes `output` as the folder `out` (absolute, from `check_out_dir`).
 #[cfg(test)]
-fn write(out: &Path, output: &crate::render::Output) -> io::Result<()> {
+fn write(out: &Path, output: &std::collections::BTreeMap<String, Vec<u8>>) -> io::Result<()> {
     use rayon::prelude::*;
     let staging = Staging::begin(out)?;
     output
-        .files
         .par_iter()
         .for_each(|(rel, bytes)| staging.put(rel, bytes.clone()));
     staging.commit().map(|_| ())
@@ -448,13 +447,13 @@ mod tests {
         );
         fs::remove_file(out.join("sitemap.xml")).unwrap();
 
-        let mut o = crate::render::Output::default();
-        o.files.insert("sitemap.xml".into(), b"x".to_vec());
-        o.files.insert("a/b.html".into(), b"y".to_vec());
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("sitemap.xml".into(), b"x".to_vec());
+        o.insert("a/b.html".into(), b"y".to_vec());
         let out_abs = check_out_dir(&site, &out).unwrap();
         write(&out_abs, &o).unwrap();
         assert_eq!(fs::read(out.join("a/b.html")).unwrap(), b"y");
-        o.files.remove("a/b.html");
+        o.remove("a/b.html");
         write(&check_out_dir(&site, &out).unwrap(), &o).unwrap();
         assert!(!out.join("a/b.html").exists());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2, "no leftovers");
@@ -465,9 +464,9 @@ mod tests {
 mod leftover_tests {
     use super::*;
 
-    fn output() -> crate::render::Output {
-        let mut o = crate::render::Output::default();
-        o.files.insert("index.html".into(), b"new".to_vec());
+    fn output() -> std::collections::BTreeMap<String, Vec<u8>> {
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("index.html".into(), b"new".to_vec());
         o
     }
 

@@ -6,22 +6,47 @@
 //! from the corridor's `updated`). The XHTML goes through the theme's
 //! templates, like every page.
 
-use super::html::Shared;
-use super::Format;
+use super::html_doc::{Images, Mode};
+use super::{Done, Output, Purpose, RenderContext, Scope, Target};
 use crate::diagnostic::Diagnostic;
-use crate::guide::{Body, Guide};
-use crate::markdown::Mode;
 use crate::model::ImageSource;
+use crate::paths;
+use crate::view::{Body, GuideView};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::io::Write;
 
-pub const FORMAT: Format = Format {
-    name: |g| format!("{}-{}.epub", g.corridor.slug, g.lang),
-    render,
-    label: "download-epub",
-};
+pub struct Epub;
+
+impl Output for Epub {
+    fn name(&self) -> &'static str {
+        "EPUB"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn offers(&self, _: &RenderContext, guide: &GuideView) -> Vec<(String, &'static str)> {
+        vec![(
+            paths::epub_file(guide.code(), &guide.corridor),
+            "download-epub",
+        )]
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check && !cx.checks_templates() {
+            return Ok(Done::default());
+        }
+        let Target::Guide(g) = target else {
+            return Ok(Done::default());
+        };
+        let guide = &cx.site.guides[g];
+        let path = guide.path(&paths::epub_file(guide.code(), &guide.corridor));
+        Ok(Done::file(path.clone(), render(cx, g, &path)?))
+    }
+}
 
 #[derive(Serialize)]
 struct Doc {
@@ -39,50 +64,44 @@ struct Item {
     kind: &'static str,
 }
 
-fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
-    let guide = &shared.guides[gi];
-    let name = (FORMAT.name)(guide);
-    let path = format!("{}{name}", super::guide_dir(guide));
+fn render(cx: &RenderContext, g: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
+    let guide = &cx.site.guides[g];
     let base = || {
-        let mut ctx = shared.base(guide.lang, "", &path);
+        let mut ctx = cx.base(guide.code(), "", path);
         ctx.insert("corridor_title", &guide.title.text);
         ctx
     };
-    let template = |name: &str, ctx: &tera::Context| shared.render_template(name, &path, ctx);
+    let template = |name: &str, ctx: &tera::Context| cx.render_template(name, path, ctx);
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut docs: Vec<Doc> = Vec::new();
     let mut media: BTreeSet<String> = BTreeSet::new();
 
     let mut title = base();
-    title.insert("emergency", shared.emergency_value(gi));
-    title.insert("url", &guide.url(&shared.opts.base_url));
+    title.insert("emergency", cx.emergency_value(g));
+    title.insert("url", &guide.url(&cx.site.base_url));
     files.push((
         "EPUB/title.xhtml".into(),
         template("epub/title.xhtml", &title)?,
     ));
 
-    for (ci, ch) in guide.chapters.iter().enumerate() {
+    for ch in &guide.chapters {
         let file = format!("ch-{}.xhtml", ch.slug);
         // Links out of the file (to the current source chapter) are absolute.
-        let mut view = shared.chapter_context(guide, ci, &shared.opts.base_url, Mode::Epub);
+        let mut view = cx.chapter_context(guide, ch, &cx.site.base_url, Mode::Epub, Images::Files);
         let mut ctx = base();
         match &ch.body {
-            Body::Contacts => ctx.insert("contacts", shared.contacts_value(gi)),
-            Body::Page { page, .. } => {
-                view.html = shared.epub_xhtml(page).to_string();
-                for img in &page.images {
-                    if let ImageSource::Media(p) = &img.source {
-                        media.insert(p.clone());
-                    }
-                }
+            Body::Contacts => ctx.insert("contacts", cx.contacts_value(g)),
+            Body::Text { doc, .. } => {
+                view.html = super::xhtml::from_html(&view.html);
+                collect_images(&doc.blocks, &mut media);
             }
         }
         docs.push(Doc {
             id: format!("ch-{}", ch.slug),
             file: file.clone(),
             title: view.title.clone(),
-            lang: (view.lang != guide.lang).then(|| view.lang.clone()),
+            lang: (view.lang != guide.code()).then(|| view.lang.clone()),
         });
         ctx.insert("chapter", &view);
         files.push((
@@ -100,8 +119,8 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
     ));
     let mut items: Vec<Item> = Vec::new();
     for p in &media {
-        if let Some(bytes) = shared.site.media.get(p) {
-            let file = format!("media/{p}");
+        if let Some(bytes) = cx.site.media.get(p) {
+            let file = paths::media(p);
             items.push(Item {
                 id: format!("img-{}", items.len() + 1),
                 file: file.clone(),
@@ -112,7 +131,7 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
     }
 
     let mut opf = base();
-    opf.insert("identifier", &identifier(guide, &shared.opts.base_url));
+    opf.insert("identifier", &identifier(guide, &cx.site.base_url));
     opf.insert("modified", &modified(guide));
     opf.insert("publisher", &guide.site_title.text);
     opf.insert("docs", &docs);
@@ -128,14 +147,52 @@ fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
     ));
     zip(guide, &files).map_err(|e| {
         Diagnostic::error(
-            &guide.corridor.file,
+            &guide.file,
             None,
             format!(
                 "cannot write the EPUB of {} in '{}': {e}",
-                guide.corridor.slug, guide.lang
+                guide.corridor,
+                guide.code()
             ),
         )
     })
+}
+
+/// The site images a chapter shows, wherever they stand.
+fn collect_images(blocks: &[crate::doc::Block], out: &mut BTreeSet<String>) {
+    use crate::doc::{Block, Inline};
+    fn inlines(i: &[Inline], out: &mut BTreeSet<String>) {
+        for i in i {
+            match i {
+                Inline::Image {
+                    source, content, ..
+                } => {
+                    if let ImageSource::Media(p) = source {
+                        out.insert(p.clone());
+                    }
+                    inlines(content, out);
+                }
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, out),
+                Inline::Link { content, .. } => inlines(content, out),
+                _ => {}
+            }
+        }
+    }
+    for b in blocks {
+        match b {
+            Block::Paragraph(i) | Block::Plain(i) | Block::Heading { content: i, .. } => {
+                inlines(i, out)
+            }
+            Block::Quote(b) | Block::Footnote { blocks: b, .. } => collect_images(b, out),
+            Block::List { items, .. } => items.iter().for_each(|i| collect_images(i, out)),
+            Block::Table { head, rows, .. } => {
+                for cell in std::iter::once(head).chain(rows).flatten() {
+                    inlines(cell, out);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -145,7 +202,7 @@ const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
 
 /// `mimetype` first and stored, as EPUB requires; the rest deflated, in a
 /// fixed order with a fixed time, so the same guide gives the same bytes.
-fn zip(guide: &Guide, files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+fn zip(guide: &GuideView, files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     use zip::CompressionMethod;
     let (y, m, d) = date(guide);
@@ -171,22 +228,21 @@ fn zip(guide: &Guide, files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec
 }
 
 /// The corridor's `updated`, or 2000-01-01 when it has none (check warns).
-fn date(guide: &Guide) -> (i32, u8, u8) {
+fn date(guide: &GuideView) -> (i32, u8, u8) {
     use chrono::Datelike;
     guide
-        .corridor
         .updated
         .map_or((2000, 1, 1), |d| (d.year(), d.month() as u8, d.day() as u8))
 }
 
-fn modified(guide: &Guide) -> String {
+fn modified(guide: &GuideView) -> String {
     let (y, m, d) = date(guide);
     format!("{y:04}-{m:02}-{d:02}T00:00:00Z")
 }
 
 /// A stable `urn:uuid:` for the guide: a name-based UUID of its address,
 /// the same in every build.
-fn identifier(guide: &Guide, base_url: &str) -> String {
+fn identifier(guide: &GuideView, base_url: &str) -> String {
     let digest = Sha256::digest(guide.url(base_url).as_bytes());
     let mut b = [0u8; 16];
     b.copy_from_slice(&digest[..16]);

@@ -1,63 +1,49 @@
-//! HTML pages through the theme's Tera templates. Contexts are plain data
-//! built here from each [`Guide`]; templates only lay them out. What every
-//! page of a guide shows (its contacts, its chapter list, the interface
-//! strings) is serialised once per guide, not once per page. Every link is
-//! relative, so the output works under any sub-path and straight from the
-//! file system.
+//! The HTML pages, through the theme's Tera templates: each guide's chapter
+//! pages, print.html and home page, and the site's language chooser,
+//! language indexes, 404 page and static files. Contexts are plain data
+//! built here from the view; templates only lay them out. What every page
+//! of a guide shows (its contacts, its chapter list, the interface strings)
+//! is serialised once per guide ([`Prepared`]), not once per page. Every
+//! link is relative, so the output works under any sub-path and straight
+//! from the file system.
 
-use super::{sitemap, Cache, Job, Made, PageHtml, RenderOptions, Selection, FORMATS};
+use super::html_doc::{self, Images, Mode};
+use super::{Done, Finding, Output, Purpose, RenderContext, Scope, Target, OUTPUTS};
 use crate::diagnostic::Diagnostic;
-use crate::guide::{Body, ContactView, Guide, Notice};
-use crate::markdown::Mode;
-use crate::model::*;
+use crate::paths::{self, CHAPTER_ROOT, GUIDE_ROOT, LANGUAGE_ROOT};
+use crate::view::{Body, ChapterView, ContactView, GuideView, Notice, SiteView};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::OnceLock;
 use tera::{Context, Value};
 
-/// `<lang>/<corridor>/<corridor>-<lang>.pdf`
-pub fn pdf_path(corridor: &Corridor, lang: &str) -> String {
-    format!("{lang}/{}/{}-{lang}.pdf", corridor.slug, corridor.slug)
+/// What the HTML outputs of one render share: the interface strings per
+/// language, and per guide what each of its pages shows, each serialised
+/// once when first asked for.
+pub struct Prepared {
+    strings: HashMap<String, Value>,
+    guides: Vec<OnceLock<GuideValues>>,
 }
 
-/// `<lang>/<corridor>/<corridor>-<lang>-booklet-a4.pdf`
-pub fn booklet_path(corridor: &Corridor, lang: &str) -> String {
-    format!(
-        "{lang}/{}/{}-{lang}-booklet-a4.pdf",
-        corridor.slug, corridor.slug
-    )
+impl Prepared {
+    pub fn new(site: &SiteView) -> Prepared {
+        Prepared {
+            strings: site
+                .languages
+                .iter()
+                .map(|l| {
+                    let table = site.locales.table(&l.code);
+                    (l.code.clone(), tera::to_value(table).expect("strings"))
+                })
+                .collect(),
+            guides: site.guides.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
 }
 
-/// From a guide's home page or print.html to the output root.
-const GUIDE_ROOT: &str = "../../";
-/// From a chapter page to the output root.
-const CHAPTER_ROOT: &str = "../../../";
-
-/// What every render shares: the guides, rendered Markdown and interface
-/// strings, each computed once.
-pub struct Shared<'a> {
-    pub site: &'a Site,
-    pub opts: &'a RenderOptions,
-    /// Every guide (each corridor in each language it publishes), or only
-    /// the selected ones when the site's own pages are not rendered.
-    pub guides: Vec<Guide<'a>>,
-    /// Per page the selected guides show (by arena index): its HTML.
-    page_html: HashMap<usize, Arc<PageHtml>>,
-    /// Per language: the interface strings as templates see them.
-    strings: HashMap<&'a str, Value>,
-    /// Per guide: what each of its pages shows, serialised once (left
-    /// empty for guides the selection neither renders nor lists).
-    views: Vec<GuideView>,
-    /// Chapter pages without the chapter's text: all `check` needs to
-    /// weigh them, as the weight leaves the `<article>` out.
-    pub(crate) without_text: bool,
-}
-
-#[derive(Default)]
-struct GuideView {
+struct GuideValues {
     emergency: Value,
     contacts: Value,
     /// The chapter list with links from the guide's folder, and from a
@@ -65,6 +51,175 @@ struct GuideView {
     chapters: Value,
     chapters_from_page: Vec<Value>,
     untranslated: usize,
+}
+
+impl RenderContext<'_> {
+    fn values(&self, g: usize) -> &GuideValues {
+        self.pages.guides[g].get_or_init(|| guide_values(&self.site.guides[g]))
+    }
+
+    /// The guide's contacts as templates see them.
+    pub fn contacts_value(&self, g: usize) -> &Value {
+        &self.values(g).contacts
+    }
+
+    pub fn emergency_value(&self, g: usize) -> &Value {
+        &self.values(g).emergency
+    }
+
+    /// Whether `check` must render every page: a site's own templates can
+    /// fail on any of them (the built-in ones render any content; the
+    /// property tests hold them to it).
+    pub fn checks_templates(&self) -> bool {
+        !self.site.theme.template_files.is_empty()
+    }
+
+    /// Context every page has: language and direction, strings, relative
+    /// root, titles.
+    pub fn base(&self, lang: &str, root: &str, path: &str) -> Context {
+        let mut c = Context::new();
+        c.insert("lang", lang);
+        c.insert("root", root);
+        if let Some(t) = self.pages.strings.get(lang) {
+            c.insert("t", t);
+        }
+        c.insert("site_title", self.site.title(lang));
+        c.insert("canonical", &paths::absolute(&self.site.base_url, path));
+        c
+    }
+
+    /// Renders `template`, reporting a template error at the theme file.
+    /// The bytes go to a file as they are: Tera's `render` would check
+    /// again that the UTF-8 it wrote is UTF-8.
+    pub fn render_template(
+        &self,
+        template: &str,
+        path: &str,
+        ctx: &Context,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        let rendered = self.site.theme.tera.render_to(template, ctx, &mut out);
+        rendered.map(|()| out).map_err(|e| {
+            let file = self
+                .site
+                .theme
+                .template_files
+                .get(template)
+                .cloned()
+                .unwrap_or_else(|| {
+                    PathBuf::from(format!("themes/default/templates/{template} (built-in)"))
+                });
+            Diagnostic::error(
+                file,
+                None,
+                format!("cannot render {path}: {}", crate::theme::error_chain(&e)),
+            )
+        })
+    }
+
+    fn page(&self, template: &str, path: String, ctx: &Context) -> Result<Done, Diagnostic> {
+        let html = self.render_template(template, &path, ctx)?;
+        Ok(Done::file(path, html))
+    }
+
+    fn language_links(&self, lang: &str, root: &str) -> Vec<Link> {
+        self.site
+            .languages
+            .iter()
+            .map(|l| Link {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                url: format!("{root}{}", paths::language_index(&l.code)),
+                current: l.code == lang,
+            })
+            .collect()
+    }
+
+    /// Context of every page of a guide: `root` leads from the page to the
+    /// output root, `tail` is the page's path in the guide's folder (the
+    /// language switcher leads to the same page in each language).
+    fn guide_base(&self, g: usize, root: &str, path: &str, tail: &str) -> Context {
+        let guide = &self.site.guides[g];
+        let mut ctx = self.base(guide.code(), root, path);
+        let here = format!("{root}{}", guide.dir());
+        ctx.insert("corridor_title", &guide.title.text);
+        ctx.insert("updated", &guide.updated.map(|d| d.to_string()));
+        ctx.insert("home_url", &format!("{here}{}", paths::HOME));
+        ctx.insert(
+            "contacts_url",
+            &format!(
+                "{here}{}",
+                paths::chapter_file(crate::model::CONTACTS_CHAPTER)
+            ),
+        );
+        ctx.insert("print_url", &format!("{here}{}", paths::PRINT));
+        ctx.insert("vcf_url", &format!("{here}{}", paths::VCARD));
+        ctx.insert(
+            "pdf_url",
+            &self
+                .pdf
+                .then(|| format!("{here}{}", paths::pdf_file(guide.code(), &guide.corridor))),
+        );
+        ctx.insert("emergency", &self.values(g).emergency);
+        ctx.insert("has_contacts_chapter", &guide.has_contacts_chapter);
+        let switcher: Vec<Link> = guide
+            .languages
+            .iter()
+            .map(|l| Link {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                url: format!("{root}{}", paths::in_guide(&l.code, &guide.corridor, tail)),
+                current: l.code == guide.lang.code,
+            })
+            .collect();
+        ctx.insert("languages", &switcher);
+        ctx
+    }
+
+    /// A chapter's text in the guide's language, with its notice; links to
+    /// other files start from `root`.
+    pub fn chapter_context(
+        &self,
+        guide: &GuideView,
+        ch: &ChapterView,
+        root: &str,
+        mode: Mode,
+        images: Images<'_>,
+    ) -> ChapterContext {
+        let (lang, html, notice) = match &ch.body {
+            Body::Contacts => (guide.code().to_string(), String::new(), None),
+            Body::Text {
+                doc, lang, notice, ..
+            } => {
+                let html = match (mode, self.purpose) {
+                    // Weighed without its text, which the budget leaves out.
+                    (Mode::Chapter, Purpose::Check) => String::new(),
+                    _ => html_doc::render(doc, &ch.slug, mode, images),
+                };
+                (lang.code.clone(), html, notice.as_ref())
+            }
+        };
+        let source = match notice {
+            Some(Notice::Outdated { source }) => Some(source.as_str()),
+            _ => None,
+        };
+        ChapterContext {
+            slug: ch.slug.clone(),
+            title: ch.title.text.clone(),
+            lang,
+            html,
+            notice: notice.map(|n| guide.notice_text(n)),
+            source_url: source
+                .map(|s| format!("{root}{}", paths::chapter(s, &guide.corridor, &ch.slug))),
+            source_link_text: source.map(|s| {
+                guide.t_args(
+                    "read-source",
+                    &[("language", guide.language_name(s).into())],
+                )
+            }),
+            contacts: matches!(ch.body, Body::Contacts),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -126,329 +281,227 @@ struct Download {
     size: Option<String>,
 }
 
-impl<'a> Shared<'a> {
-    pub fn new(
-        site: &'a Site,
-        opts: &'a RenderOptions,
-        selection: &Selection,
-        cache: &Cache,
-    ) -> Self {
-        // The site's own pages list every guide; otherwise only the chosen
-        // ones are resolved.
-        let guides: Vec<Guide> = if selection.site_pages() {
-            crate::guide::all(site)
-        } else {
-            site.corridors
-                .iter()
-                .flat_map(|c| c.languages.iter().map(move |l| (c, l)))
-                .filter(|(c, l)| selection.has(&c.slug, l))
-                .map(|(c, l)| Guide::new(site, c, l))
-                .collect()
-        };
-        let mut shown: Vec<usize> = guides
-            .iter()
-            .filter(|g| selection.guide(g))
-            .flat_map(|g| &g.chapters)
-            .filter_map(|ch| match &ch.body {
-                Body::Page { page, .. } => Some(page_index(site, page)),
-                Body::Contacts => None,
-            })
-            .collect();
-        shown.sort_unstable();
-        shown.dedup();
-        let page_html = shown
-            .into_iter()
-            .map(|i| (i, cache.page(&site.pages[i])))
-            .collect();
-        let strings = site
-            .config
-            .languages
-            .iter()
-            .map(|l| {
-                let table = site.locales.table(&l.code);
-                (l.code.as_str(), tera::to_value(table).expect("strings"))
-            })
-            .collect();
-        let mut shared = Shared {
-            site,
-            opts,
-            guides,
-            page_html,
-            strings,
-            views: Vec::new(),
-            without_text: false,
-        };
-        let all = selection.site_pages();
-        shared.views = shared
-            .guides
-            .par_iter()
-            .map(|g| {
-                if all || selection.guide(g) {
-                    shared.view(g)
-                } else {
-                    GuideView::default()
-                }
-            })
-            .collect();
-        shared
+/// A contact as templates show it.
+pub fn contact_context(c: &ContactView) -> ContactContext {
+    ContactContext {
+        id: c.id.clone(),
+        name: c.name.text.clone(),
+        name_lang: c.name.lang.as_ref().map(|l| l.code.clone()),
+        description: c.description.as_ref().map(|d| d.text.clone()),
+        phone: c.phone.clone(),
+        tel: c.tel.clone(),
+        email: c.email.clone(),
+        url: c.url.clone(),
+        telegram: c.telegram.clone(),
+        telegram_url: c.telegram_url.clone(),
+        whatsapp: c.whatsapp.clone(),
+        whatsapp_url: c.whatsapp_url.clone(),
+        hours: c.hours.as_ref().map(|h| h.text.clone()),
+        languages: c.languages.iter().map(|l| l.text.clone()).collect(),
+        verified_text: c.verified_text.clone(),
+        emergency: c.emergency,
     }
+}
 
-    fn view(&self, guide: &Guide) -> GuideView {
-        let contacts: Vec<ContactContext> = guide
-            .contacts
+fn guide_values(guide: &GuideView) -> GuideValues {
+    let contacts: Vec<ContactContext> = guide.contacts.iter().map(contact_context).collect();
+    let emergency: Vec<&ContactContext> = guide.emergency.iter().map(|&i| &contacts[i]).collect();
+    let items = |root: &str| -> Vec<ChapterItem> {
+        guide
+            .chapters
             .iter()
-            .map(|c| contact_context(guide, c))
-            .collect();
-        let emergency: Vec<&ContactContext> =
-            guide.emergency.iter().map(|&i| &contacts[i]).collect();
-        let items = |root: &str| -> Vec<ChapterItem> {
-            guide
-                .chapters
-                .iter()
-                .map(|ch| {
-                    let title = guide.chapter_title(ch);
-                    ChapterItem {
-                        slug: ch.slug.to_string(),
-                        title: title.text,
-                        summary: match &ch.body {
-                            Body::Page { page, .. } => page.summary.clone(),
-                            Body::Contacts => None,
-                        },
-                        url: format!(
-                            "{root}{}/{}/{}/index.html",
-                            guide.lang, guide.corridor.slug, ch.slug
-                        ),
-                        lang: title.lang.map(str::to_string),
-                        status: ch.status.map(|s| s.as_str()),
-                    }
-                })
-                .collect()
-        };
-        let from_page = items(CHAPTER_ROOT)
+            .map(|ch| ChapterItem {
+                slug: ch.slug.clone(),
+                title: ch.title.text.clone(),
+                summary: ch.summary.clone(),
+                url: format!(
+                    "{root}{}",
+                    paths::chapter(guide.code(), &guide.corridor, &ch.slug)
+                ),
+                lang: ch.title.lang.as_ref().map(|l| l.code.clone()),
+                status: ch.status.map(|s| s.as_str()),
+            })
+            .collect()
+    };
+    GuideValues {
+        emergency: tera::to_value(emergency).expect("contacts"),
+        contacts: tera::to_value(&contacts).expect("contacts"),
+        chapters: tera::to_value(items(GUIDE_ROOT)).expect("items"),
+        chapters_from_page: items(CHAPTER_ROOT)
             .into_iter()
             .map(|i| tera::to_value(i).expect("item"))
-            .collect();
-        GuideView {
-            emergency: tera::to_value(emergency).expect("contacts"),
-            contacts: tera::to_value(&contacts).expect("contacts"),
-            chapters: tera::to_value(items(GUIDE_ROOT)).expect("items"),
-            chapters_from_page: from_page,
-            untranslated: guide
-                .chapters
-                .iter()
-                .filter(|c| c.status == Some(crate::translations::Status::Missing))
-                .count(),
-        }
+            .collect(),
+        untranslated: guide
+            .chapters
+            .iter()
+            .filter(|c| c.status == Some(crate::translations::Status::Missing))
+            .count(),
+    }
+}
+
+fn guide_of(target: Target) -> usize {
+    match target {
+        Target::Guide(g) => g,
+        Target::Site => unreachable!("a guide's output renders for guides"),
+    }
+}
+
+/// Every chapter page of a guide: `<lang>/<corridor>/<slug>/index.html`.
+pub struct Chapters;
+
+impl Output for Chapters {
+    fn name(&self) -> &'static str {
+        "chapter pages"
     }
 
-    pub(crate) fn render_job(&self, job: &Job) -> Result<Made, Diagnostic> {
-        match *job {
-            Job::Chooser => self.chooser(),
-            Job::NotFound => self.not_found(),
-            Job::LanguageIndex(li) => self.language_index(&self.site.config.languages[li].code),
-            Job::Chapter(gi, ci) => self.chapter(gi, ci),
-            Job::Print(gi) => self.print(gi),
-            Job::Format(gi, fi) => {
-                let guide = &self.guides[gi];
-                let format = &FORMATS[fi];
-                let path = format!("{}{}", super::guide_dir(guide), (format.name)(guide));
-                Ok(Made::file(path, (format.render)(self, gi)?))
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        let g = guide_of(target);
+        let guide = &cx.site.guides[g];
+        let mut done = Done::default();
+        for (ci, ch) in guide.chapters.iter().enumerate() {
+            let contacts = matches!(ch.body, Body::Contacts);
+            if contacts && cx.purpose == Purpose::Check && !cx.checks_templates() {
+                continue;
             }
+            let path = paths::chapter(guide.code(), &guide.corridor, &ch.slug);
+            let tail = paths::chapter_file(&ch.slug);
+            let mut ctx = cx.guide_base(g, CHAPTER_ROOT, &path, &tail);
+            let items = &cx.values(g).chapters_from_page;
+            ctx.insert("prev", &ci.checked_sub(1).and_then(|i| items.get(i)));
+            ctx.insert("next", &items.get(ci + 1));
+            let chapter = cx.chapter_context(guide, ch, CHAPTER_ROOT, Mode::Chapter, Images::Files);
+            ctx.insert("title", &chapter.title);
+            if contacts {
+                ctx.insert("contacts", &cx.values(g).contacts);
+                let html = cx.render_template("contacts.html", &path, &ctx)?;
+                done.files.push(super::Made { path, bytes: html });
+                continue;
+            }
+            ctx.insert("description", &ch.summary);
+            ctx.insert("chapter", &chapter);
+            let html = cx.render_template("chapter.html", &path, &ctx)?;
+            if let Some(f) = weight(cx, ch, &path, &html) {
+                done.findings.push(f);
+            }
+            done.files.push(super::Made { path, bytes: html });
         }
+        Ok(done)
+    }
+}
+
+/// A chapter page heavier with its stylesheet than the budget, beyond the
+/// chapter's own text (the `<article>`).
+fn weight(cx: &RenderContext, ch: &ChapterView, path: &str, bytes: &[u8]) -> Option<Finding> {
+    let css = cx
+        .site
+        .theme
+        .static_files
+        .get("style.css")
+        .map_or(0, Vec::len);
+    if bytes.len() + css <= super::PAGE_BUDGET {
+        return None;
+    }
+    let own = memchr::memmem::find(bytes, b"<article")
+        .and_then(|start| memchr::memmem::find(&bytes[start..], b"</article>"))
+        .unwrap_or(0);
+    let weight = bytes.len() + css - own;
+    if weight <= super::PAGE_BUDGET {
+        return None;
+    }
+    let Body::Text { file, .. } = &ch.body else {
+        return None;
+    };
+    Some(Finding::PageWeight {
+        page: path.to_string(),
+        bytes: weight,
+        at: crate::view::Source::new(file, None),
+    })
+}
+
+/// `<lang>/<corridor>/print.html`: the whole guide as one page.
+pub struct Print;
+
+impl Output for Print {
+    fn name(&self) -> &'static str {
+        "print.html"
     }
 
-    /// Context every page has: language, strings, relative root, titles.
-    pub fn base(&self, lang: &str, root: &str, path: &str) -> Context {
-        let mut c = Context::new();
-        c.insert("lang", lang);
-        c.insert("root", root);
-        if let Some(t) = self.strings.get(lang) {
-            c.insert("t", t);
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check && !cx.checks_templates() {
+            return Ok(Done::default());
         }
-        let chain = [lang, self.site.config.default_language.as_str()];
-        c.insert("site_title", &self.site.config.title.get(&chain));
-        c.insert("canonical", &sitemap::absolute(&self.opts.base_url, path));
-        c
-    }
-
-    /// Renders `template`, reporting a template error at the theme file.
-    /// The bytes go to a file as they are: Tera's `render` would check
-    /// again that the UTF-8 it wrote is UTF-8.
-    pub fn render_template(
-        &self,
-        template: &str,
-        path: &str,
-        ctx: &Context,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let mut out = Vec::with_capacity(16 * 1024);
-        let rendered = self.site.theme.tera.render_to(template, ctx, &mut out);
-        rendered.map(|()| out).map_err(|e| {
-            let file = self
-                .site
-                .theme
-                .template_files
-                .get(template)
-                .cloned()
-                .unwrap_or_else(|| {
-                    PathBuf::from(format!("themes/default/templates/{template} (built-in)"))
-                });
-            Diagnostic::error(
-                file,
-                None,
-                format!("cannot render {path}: {}", crate::theme::error_chain(&e)),
-            )
-        })
-    }
-
-    fn finish(&self, template: &str, path: String, ctx: &Context) -> Result<Made, Diagnostic> {
-        let html = self.render_template(template, &path, ctx)?;
-        Ok(Made::file(path, html))
-    }
-
-    fn chooser(&self) -> Result<Made, Diagnostic> {
-        let default = self.site.config.default_language.as_str();
-        let mut ctx = self.base(default, "", "index.html");
-        ctx.insert("languages", &self.language_links(default, ""));
-        self.finish("index.html", "index.html".into(), &ctx)
-    }
-
-    /// A web server shows 404.html at whatever address was asked for, so
-    /// its links start from the site's own path on the server: `/guides/`
-    /// for `https://example.org/guides/`.
-    fn not_found(&self) -> Result<Made, Diagnostic> {
-        let default = self.site.config.default_language.as_str();
-        let root = url::Url::parse(&self.opts.base_url)
-            .map_or_else(|_| "/".to_string(), |u| u.path().to_string());
-        let mut ctx = self.base(default, &root, "404.html");
-        ctx.insert("languages", &self.language_links(default, &root));
-        self.finish("404.html", "404.html".into(), &ctx)
-    }
-
-    fn language_links(&self, lang: &str, root: &str) -> Vec<Link> {
-        self.site
-            .config
-            .languages
+        let g = guide_of(target);
+        let guide = &cx.site.guides[g];
+        let path = guide.path(paths::PRINT);
+        let mut ctx = cx.guide_base(g, GUIDE_ROOT, &path, paths::PRINT);
+        let chapters: Vec<ChapterContext> = guide
+            .chapters
             .iter()
-            .map(|l| Link {
-                code: l.code.clone(),
-                name: l.name.clone(),
-                url: format!("{root}{}/index.html", l.code),
-                current: l.code == lang,
-            })
-            .collect()
-    }
-
-    fn language_index(&self, lang: &str) -> Result<Made, Diagnostic> {
-        let path = format!("{lang}/index.html");
-        let root = "../";
-        let mut ctx = self.base(lang, root, &path);
-        ctx.insert("languages", &self.language_links(lang, root));
-        #[derive(Serialize)]
-        struct Item<'v> {
-            title: &'v str,
-            url: String,
-            emergency: &'v Value,
-        }
-        let corridors: Vec<Item> = self
-            .guides
-            .iter()
-            .zip(&self.views)
-            .filter(|(g, _)| g.lang == lang)
-            .map(|(g, v)| Item {
-                title: &g.title.text,
-                url: format!("{}/index.html", g.corridor.slug),
-                emergency: &v.emergency,
-            })
+            .map(|ch| cx.chapter_context(guide, ch, GUIDE_ROOT, Mode::Print, Images::Files))
             .collect();
-        ctx.insert("corridors", &corridors);
-        self.finish("language.html", path, &ctx)
+        ctx.insert("chapters", &chapters);
+        ctx.insert("contacts", &cx.values(g).contacts);
+        cx.page("print.html", path, &ctx)
+    }
+}
+
+/// `<lang>/<corridor>/index.html`: the chapter list, the emergency
+/// contacts, and every file the guide offers with its size.
+pub struct Home;
+
+impl Output for Home {
+    fn name(&self) -> &'static str {
+        "guide home page"
     }
 
-    /// Context of every page of a guide.
-    fn guide_base(&self, gi: usize, root: &str, path: &str, tail: &str) -> Context {
-        let guide = &self.guides[gi];
-        let view = &self.views[gi];
-        let mut ctx = self.base(guide.lang, root, path);
-        let here = format!("{root}{}", super::guide_dir(guide));
-        ctx.insert("corridor_title", &guide.title.text);
-        ctx.insert("updated", &guide.corridor.updated.map(|d| d.to_string()));
-        ctx.insert("home_url", &format!("{here}index.html"));
-        ctx.insert(
-            "contacts_url",
-            &format!("{here}{CONTACTS_CHAPTER}/index.html"),
-        );
-        ctx.insert("print_url", &format!("{here}print.html"));
-        ctx.insert("vcf_url", &format!("{here}contacts.vcf"));
-        ctx.insert(
-            "pdf_url",
-            &self
-                .opts
-                .pdf
-                .then(|| format!("{root}{}", pdf_path(guide.corridor, guide.lang))),
-        );
-        ctx.insert("emergency", &view.emergency);
-        ctx.insert(
-            "has_contacts_chapter",
-            &guide.corridor.has_chapter(CONTACTS_CHAPTER),
-        );
-        ctx.insert("languages", &self.switcher(guide, root, tail));
-        ctx
+    fn scope(&self) -> Scope {
+        Scope::Guide
     }
 
-    fn switcher(&self, guide: &Guide, root: &str, tail: &str) -> Vec<Link> {
-        guide
-            .corridor
-            .languages
-            .iter()
-            .map(|l| Link {
-                code: l.clone(),
-                name: self.site.language_name(l),
-                url: format!("{root}{l}/{}/{tail}", guide.corridor.slug),
-                current: l == guide.lang,
-            })
-            .collect()
+    fn last(&self) -> bool {
+        true
     }
 
-    pub(crate) fn corridor_home(
-        &self,
-        gi: usize,
-        sizes: &BTreeMap<&str, usize>,
-    ) -> Result<Made, Diagnostic> {
-        let guide = &self.guides[gi];
-        let view = &self.views[gi];
-        let dir = super::guide_dir(guide);
-        let path = format!("{dir}index.html");
-        let mut ctx = self.guide_base(gi, GUIDE_ROOT, &path, "index.html");
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check && !cx.checks_templates() {
+            return Ok(Done::default());
+        }
+        let g = guide_of(target);
+        let guide = &cx.site.guides[g];
+        let values = cx.values(g);
+        let path = guide.path(paths::HOME);
+        let mut ctx = cx.guide_base(g, GUIDE_ROOT, &path, paths::HOME);
         ctx.insert(
             "untranslated_notice",
-            &(view.untranslated > 0).then(|| {
+            &(values.untranslated > 0).then(|| {
                 guide.t_args(
                     "chapters-untranslated",
-                    &[("count", (view.untranslated as i64).into())],
+                    &[("count", (values.untranslated as i64).into())],
                 )
             }),
         );
-        ctx.insert("chapters", &view.chapters);
+        ctx.insert("chapters", &values.chapters);
         // Save and share: every file of the guide, with its size when known.
-        let mut files: Vec<(String, &str)> = Vec::new();
-        if self.opts.pdf {
-            files.push((pdf_path(guide.corridor, guide.lang), "download-pdf"));
-            files.push((booklet_path(guide.corridor, guide.lang), "download-booklet"));
-        }
-        for f in &FORMATS {
-            files.push((format!("{dir}{}", (f.name)(guide)), f.label));
-        }
-        let downloads: Vec<Download> = files
+        let downloads: Vec<Download> = OUTPUTS
             .iter()
+            .flat_map(|o| o.offers(cx, guide))
             .map(|(file, label)| Download {
-                url: file[dir.len()..].to_string(),
                 label: guide.t(label),
-                size: sizes.get(file.as_str()).map(|&n| human_size(n)),
+                size: cx.sizes.get(&guide.path(&file)).map(|&n| human_size(n)),
+                url: file,
             })
             .collect();
         ctx.insert("downloads", &downloads);
-        ctx.insert("booklet", &self.opts.pdf);
-        let url = guide.url(&self.opts.base_url);
+        ctx.insert("booklet", &cx.pdf);
+        let url = guide.url(&cx.site.base_url);
         let message = format!("{} {url}", guide.title.text);
         let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
         ctx.insert(
@@ -463,205 +516,144 @@ impl<'a> Shared<'a> {
             "whatsapp_share",
             &format!("https://wa.me/?text={}", enc(&message)),
         );
-        self.finish("corridor.html", path, &ctx)
+        cx.page("corridor.html", path, &ctx)
+    }
+}
+
+/// `<lang>/index.html` for every language: the corridors published in it,
+/// each with its emergency numbers.
+pub struct LanguageIndex;
+
+impl Output for LanguageIndex {
+    fn name(&self) -> &'static str {
+        "language pages"
     }
 
-    /// The chapter's text in the guide's language, with its notice.
-    pub fn chapter_context(
-        &self,
-        guide: &Guide,
-        ci: usize,
-        root: &str,
-        mode: Mode,
-    ) -> ChapterContext {
-        let ch = &guide.chapters[ci];
-        let title = guide.chapter_title(ch);
-        let (lang, html, notice) = match &ch.body {
-            Body::Contacts => (guide.lang.to_string(), String::new(), None),
-            Body::Page { page, notice } => {
-                let html = &self.page_html[&page_index(self.site, page)];
-                let html = match mode {
-                    Mode::Chapter if self.without_text => String::new(),
-                    Mode::Chapter => html.chapter(page).to_string(),
-                    Mode::Print => html.print(page).to_string(),
-                    // The EPUB writes its own XHTML.
-                    Mode::Epub => String::new(),
-                };
-                (page.lang.clone(), html, *notice)
-            }
-        };
-        let source = match notice {
-            Some(Notice::Outdated { source }) => Some(source),
-            _ => None,
-        };
-        ChapterContext {
-            slug: ch.slug.to_string(),
-            title: title.text,
-            lang,
-            html,
-            notice: notice.map(|n| guide.notice_text(n)),
-            source_url: source
-                .map(|s| format!("{root}{s}/{}/{}/index.html", guide.corridor.slug, ch.slug)),
-            source_link_text: source.map(|s| {
-                guide.t_args(
-                    "read-source",
-                    &[("language", guide.language_name(s).text.into())],
-                )
-            }),
-            contacts: matches!(ch.body, Body::Contacts),
+    fn scope(&self) -> Scope {
+        Scope::Site
+    }
+
+    fn render(&self, cx: &RenderContext, _: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check && !cx.checks_templates() {
+            return Ok(Done::default());
         }
-    }
-
-    /// The guide's contacts as templates see them.
-    pub fn contacts_value(&self, gi: usize) -> &Value {
-        &self.views[gi].contacts
-    }
-
-    pub fn emergency_value(&self, gi: usize) -> &Value {
-        &self.views[gi].emergency
-    }
-
-    pub fn strings(&self, lang: &str) -> Option<&Value> {
-        self.strings.get(lang)
-    }
-
-    /// The page's XHTML for the EPUB (links to `ch-slug.xhtml`).
-    pub fn epub_xhtml(&self, page: &Page) -> &str {
-        self.page_html[&page_index(self.site, page)].epub(page)
-    }
-
-    /// The page's HTML in print mode (links as `#ch-slug` anchors).
-    pub fn print_html(&self, page: &Page) -> &str {
-        self.page_html[&page_index(self.site, page)].print(page)
-    }
-
-    fn chapter(&self, gi: usize, ci: usize) -> Result<Made, Diagnostic> {
-        let guide = &self.guides[gi];
-        let view = &self.views[gi];
-        let ch = &guide.chapters[ci];
-        let path = format!("{}{}/index.html", super::guide_dir(guide), ch.slug);
-        let mut ctx = self.guide_base(gi, CHAPTER_ROOT, &path, &format!("{}/index.html", ch.slug));
-        let items = &view.chapters_from_page;
-        ctx.insert("prev", &ci.checked_sub(1).and_then(|i| items.get(i)));
-        ctx.insert("next", &items.get(ci + 1));
-        let chapter = self.chapter_context(guide, ci, CHAPTER_ROOT, Mode::Chapter);
-        ctx.insert("title", &chapter.title);
-        if chapter.contacts {
-            ctx.insert("contacts", &view.contacts);
-            return self.finish("contacts.html", path, &ctx);
+        #[derive(Serialize)]
+        struct Item<'v> {
+            title: &'v str,
+            url: String,
+            emergency: &'v Value,
         }
-        if let Body::Page { page, .. } = &ch.body {
-            ctx.insert("description", &page.summary);
+        let mut done = Done::default();
+        for l in &cx.site.languages {
+            let lang = l.code.as_str();
+            let path = paths::language_index(lang);
+            let mut ctx = cx.base(lang, LANGUAGE_ROOT, &path);
+            ctx.insert("languages", &cx.language_links(lang, LANGUAGE_ROOT));
+            let corridors: Vec<Item> = cx
+                .site
+                .guides
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.lang.code == lang)
+                .map(|(i, g)| Item {
+                    title: &g.title.text,
+                    url: format!("{}/{}", g.corridor, paths::HOME),
+                    emergency: &cx.values(i).emergency,
+                })
+                .collect();
+            ctx.insert("corridors", &corridors);
+            let html = cx.render_template("language.html", &path, &ctx)?;
+            done.files.push(super::Made { path, bytes: html });
         }
-        ctx.insert("chapter", &chapter);
-        let mut made = self.finish("chapter.html", path, &ctx)?;
-        made.warning = self.weight_warning(guide, ci, &made);
-        Ok(made)
+        Ok(done)
+    }
+}
+
+/// `index.html`: the language chooser, each language named in itself.
+pub struct Chooser;
+
+impl Output for Chooser {
+    fn name(&self) -> &'static str {
+        "language chooser"
     }
 
-    fn print(&self, gi: usize) -> Result<Made, Diagnostic> {
-        let guide = &self.guides[gi];
-        let path = format!("{}print.html", super::guide_dir(guide));
-        let mut ctx = self.guide_base(gi, GUIDE_ROOT, &path, "print.html");
-        let chapters: Vec<ChapterContext> = (0..guide.chapters.len())
-            .map(|ci| self.chapter_context(guide, ci, GUIDE_ROOT, Mode::Print))
-            .collect();
-        ctx.insert("chapters", &chapters);
-        ctx.insert("contacts", &self.views[gi].contacts);
-        self.finish("print.html", path, &ctx)
+    fn scope(&self) -> Scope {
+        Scope::Site
     }
 
-    /// A warning when a chapter page with its stylesheet weighs more than
-    /// the budget, beyond the chapter's own text (the `<article>`).
-    fn weight_warning(&self, guide: &Guide, ci: usize, made: &Made) -> Option<Diagnostic> {
-        let css = self
+    fn render(&self, cx: &RenderContext, _: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check && !cx.checks_templates() {
+            return Ok(Done::default());
+        }
+        let default = cx.site.default_language.as_str();
+        let mut ctx = cx.base(default, "", paths::CHOOSER);
+        ctx.insert("languages", &cx.language_links(default, ""));
+        cx.page("index.html", paths::CHOOSER.into(), &ctx)
+    }
+}
+
+/// `404.html`. A web server shows it at whatever address was asked for, so
+/// its links start from the site's own path on the server: `/guides/` for
+/// `https://example.org/guides/`.
+pub struct NotFound;
+
+impl Output for NotFound {
+    fn name(&self) -> &'static str {
+        "404 page"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Site
+    }
+
+    fn render(&self, cx: &RenderContext, _: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check && !cx.checks_templates() {
+            return Ok(Done::default());
+        }
+        let default = cx.site.default_language.as_str();
+        let root = url::Url::parse(&cx.site.base_url)
+            .map_or_else(|_| "/".to_string(), |u| u.path().to_string());
+        let mut ctx = cx.base(default, &root, paths::NOT_FOUND);
+        ctx.insert("languages", &cx.language_links(default, &root));
+        cx.page("404.html", paths::NOT_FOUND.into(), &ctx)
+    }
+}
+
+/// The theme's static files at the output root, and the site's images
+/// under `media/`.
+pub struct Static;
+
+impl Output for Static {
+    fn name(&self) -> &'static str {
+        "static files and images"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Site
+    }
+
+    fn render(&self, cx: &RenderContext, _: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check {
+            return Ok(Done::default());
+        }
+        let files = cx
             .site
             .theme
             .static_files
-            .get("style.css")
-            .map_or(0, Vec::len);
-        if made.bytes.len() + css <= super::PAGE_BUDGET {
-            return None;
-        }
-        let bytes = made.bytes.as_slice();
-        let own = memchr::memmem::find(bytes, b"<article")
-            .and_then(|start| memchr::memmem::find(&bytes[start..], b"</article>"))
-            .unwrap_or(0);
-        let weight = bytes.len() + css - own;
-        if weight <= super::PAGE_BUDGET {
-            return None;
-        }
-        let file = match &guide.chapters[ci].body {
-            Body::Page { page, .. } => page.file.clone(),
-            Body::Contacts => guide.corridor.file.clone(),
-        };
-        Some(Diagnostic::warning(
-            file,
-            None,
-            format!(
-                "{} weighs {:.1} KB with its stylesheet beyond the chapter's own text (budget {} KB): trim the theme or the contacts shown on every page",
-                made.path,
-                weight as f64 / 1024.0,
-                super::PAGE_BUDGET / 1024
-            ),
-        ))
-    }
-
-    pub fn sitemap_groups(&self) -> Vec<sitemap::Group> {
-        let site = self.site;
-        let mut groups = vec![vec![(
-            site.config.default_language.clone(),
-            "index.html".to_string(),
-        )]];
-        groups.push(
-            site.config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), format!("{}/index.html", l.code)))
-                .collect(),
-        );
-        for c in &site.corridors {
-            let group = |tail: &str| -> sitemap::Group {
-                c.languages
+            .iter()
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .chain(
+                cx.site
+                    .media
                     .iter()
-                    .map(|l| (l.clone(), format!("{l}/{}/{tail}", c.slug)))
-                    .collect()
-            };
-            groups.push(group("index.html"));
-            for ch in &c.chapters {
-                groups.push(group(&format!("{}/index.html", ch.slug)));
-            }
-            groups.push(group("print.html"));
-        }
-        groups
-    }
-}
-
-/// A page's place in the site's arena.
-fn page_index(site: &Site, page: &Page) -> usize {
-    site.index[&(page.scope.clone(), page.lang.clone(), page.slug.clone())]
-}
-
-/// A contact as templates show it.
-pub fn contact_context(guide: &Guide, c: &ContactView) -> ContactContext {
-    let contact = c.contact;
-    ContactContext {
-        id: contact.id.clone(),
-        name: c.name.text.clone(),
-        name_lang: c.name.lang.map(str::to_string),
-        description: c.description.as_ref().map(|d| d.text.clone()),
-        phone: contact.phone.clone(),
-        tel: contact.tel(),
-        email: contact.email.clone(),
-        url: contact.url.clone(),
-        telegram: contact.telegram.clone(),
-        telegram_url: contact.telegram_url(),
-        whatsapp: contact.whatsapp.clone(),
-        whatsapp_url: contact.whatsapp_url(),
-        hours: c.hours.as_ref().map(|h| h.text.clone()),
-        languages: c.languages.iter().map(|l| l.text.clone()).collect(),
-        verified_text: guide.verified_text(contact),
-        emergency: contact.emergency,
+                    .map(|(path, bytes)| (paths::media(path), bytes.clone())),
+            )
+            .map(|(path, bytes)| super::Made { path, bytes })
+            .collect();
+        Ok(Done {
+            files,
+            findings: Vec::new(),
+        })
     }
 }
 

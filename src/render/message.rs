@@ -5,35 +5,93 @@
 //! Uzbek ʻ and Cyrillic do). A message over its limit is a `check` error,
 //! never cut short in silence.
 
-use super::{html::Shared, Format};
+use super::{Done, Finding, Output, RenderContext, Scope, Target};
 use crate::diagnostic::Diagnostic;
-use crate::guide::Guide;
+use crate::paths;
+use crate::view::GuideView;
 
 /// Telegram's limit for one message, in characters.
 pub const LONG_LIMIT: usize = 4096;
 /// Three SMS segments of 67 UCS-2 characters.
 pub const SMS_LIMIT: usize = 201;
 
-pub const LONG: Format = Format {
-    name: |_| "emergency.txt".to_string(),
-    render: |shared: &Shared, gi| Ok(long(&shared.guides[gi], &shared.opts.base_url).into_bytes()),
-    label: "download-message",
-};
+/// `emergency.txt`.
+pub struct Message;
 
-pub const SMS: Format = Format {
-    name: |_| "emergency-sms.txt".to_string(),
-    render: |shared: &Shared, gi| Ok(sms(&shared.guides[gi], &shared.opts.base_url).into_bytes()),
-    label: "download-sms",
-};
+/// `emergency-sms.txt`.
+pub struct Sms;
+
+impl Output for Message {
+    fn name(&self) -> &'static str {
+        "emergency message"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn offers(&self, _: &RenderContext, _: &GuideView) -> Vec<(String, &'static str)> {
+        vec![(paths::MESSAGE.to_string(), "download-message")]
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        let Target::Guide(g) = target else {
+            return Ok(Done::default());
+        };
+        let guide = &cx.site.guides[g];
+        let text = long(guide, &cx.site.base_url);
+        let mut done = Done::file(guide.path(paths::MESSAGE), Vec::new());
+        done.findings = too_long(guide, "message", text.chars().count(), LONG_LIMIT);
+        done.files[0].bytes = text.into_bytes();
+        Ok(done)
+    }
+}
+
+impl Output for Sms {
+    fn name(&self) -> &'static str {
+        "emergency SMS"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn offers(&self, _: &RenderContext, _: &GuideView) -> Vec<(String, &'static str)> {
+        vec![(paths::SMS.to_string(), "download-sms")]
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        let Target::Guide(g) = target else {
+            return Ok(Done::default());
+        };
+        let guide = &cx.site.guides[g];
+        let text = sms(guide, &cx.site.base_url);
+        let mut done = Done::file(guide.path(paths::SMS), Vec::new());
+        done.findings = too_long(guide, "sms", text.chars().count(), SMS_LIMIT);
+        done.files[0].bytes = text.into_bytes();
+        Ok(done)
+    }
+}
+
+fn too_long(guide: &GuideView, kind: &'static str, length: usize, limit: usize) -> Vec<Finding> {
+    if length <= limit {
+        return Vec::new();
+    }
+    vec![Finding::MessageTooLong {
+        kind,
+        lang: guide.code().to_string(),
+        length,
+        limit,
+        at: guide.at.clone(),
+    }]
+}
 
 /// The guide's title, each emergency contact with its name, number and
 /// hours, and the guide's address.
-pub fn long(guide: &Guide, base_url: &str) -> String {
+pub fn long(guide: &GuideView, base_url: &str) -> String {
     let mut out = format!("{}\n\n{}:\n", guide.title.text, guide.t("emergency-title"));
     for c in guide.emergency() {
-        let contact = c.contact;
-        let number = contact.phone.as_deref().or(contact.whatsapp.as_deref());
-        if let Some(n) = number {
+        if let Some(n) = &c.number {
             out.push_str(n);
             out.push_str(" — ");
         }
@@ -53,52 +111,11 @@ pub fn long(guide: &Guide, base_url: &str) -> String {
 
 /// `112 Emergency; 116 006 Victim support; https://…`: numbers with short
 /// labels and the address.
-pub fn sms(guide: &Guide, base_url: &str) -> String {
+pub fn sms(guide: &GuideView, base_url: &str) -> String {
     let mut parts: Vec<String> = guide
         .emergency()
-        .filter_map(|c| {
-            let contact = c.contact;
-            let number = contact.phone.as_deref().or(contact.whatsapp.as_deref())?;
-            let label = contact
-                .short_name
-                .as_ref()
-                .map_or_else(|| c.name.text.clone(), |s| s.get(&guide.chain));
-            Some(format!("{number} {label}"))
-        })
+        .filter_map(|c| Some(format!("{} {}", c.number.as_ref()?, c.short_name)))
         .collect();
     parts.push(guide.url(base_url));
     parts.join("; ")
-}
-
-/// The guide's messages that would not fit: errors at the corridor's
-/// file, naming the language and what to shorten.
-pub fn too_long(guide: &Guide, base_url: &str) -> Vec<Diagnostic> {
-    let mut d = Vec::new();
-    {
-        let file = &guide.corridor.file;
-        let line = guide.corridor.lines.get("title");
-        let sms = sms(guide, base_url).chars().count();
-        if sms > SMS_LIMIT {
-            d.push(Diagnostic::error(
-                file,
-                line,
-                format!(
-                    "the emergency SMS in '{}' is {sms} characters, over the {SMS_LIMIT} of three SMS: give the emergency contacts a `short_name` in contacts.yaml",
-                    guide.lang
-                ),
-            ));
-        }
-        let long = long(guide, base_url).chars().count();
-        if long > LONG_LIMIT {
-            d.push(Diagnostic::error(
-                file,
-                line,
-                format!(
-                    "the emergency message in '{}' is {long} characters, over the {LONG_LIMIT} a messenger sends at once: shorten the emergency contacts' names and hours",
-                    guide.lang
-                ),
-            ));
-        }
-    }
-    d
 }

@@ -1,41 +1,206 @@
-//! Render: the checked model → every output file, each handed to a
-//! [`Sink`] as soon as it is made (memory for `serve`, the write module's
-//! staging folder for `build`). Nothing here touches the disk.
-//!
-//! Every guide (a corridor in one language) is resolved once into a
-//! [`Guide`]; its pages, print.html, the PDF and booklet, and each format in
-//! [`FORMATS`] are drawn from it. Rendering runs in two phases: everything
-//! but the corridor home pages, in parallel (the PDFs on their own threads),
-//! then the home pages, which show the size of each file they offer.
+//! Render: the resolved view → every output file. The contract, as
+//! mdBook's `Renderer::render(&RenderContext)`: an [`Output`] sees a
+//! [`RenderContext`] (the [`SiteView`] and what this render is for) and
+//! nothing else, and makes its files for one guide or for the site. Every
+//! output is one line of [`OUTPUTS`]; `build`, `check` and `serve` all run
+//! that list through [`render`]. Files go to a [`Sink`] as soon as they
+//! are made (memory for `serve`, the write module's staging folder for
+//! `build`); what an output notices that a reader would suffer from (a
+//! character the PDF fonts lack, a message too long to send, a page too
+//! heavy) comes back as a [`Finding`], which `check` turns into a
+//! diagnostic. Nothing here touches the disk.
 
 pub mod booklet;
 pub mod epub;
 pub mod html;
+pub mod html_doc;
 pub mod message;
 pub mod pdf;
 pub mod single;
 pub mod sitemap;
-pub mod typst_markup;
+pub mod typst_doc;
 pub mod vcard;
 pub mod xhtml;
 
 use crate::diagnostic::Diagnostic;
-use crate::guide::Guide;
-use crate::markdown;
-use crate::model::{Page, Site};
+use crate::view::{GuideView, SiteView, Source};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeMap, BTreeSet};
 
-pub struct RenderOptions {
-    /// Absolute base address, ending in `/`.
-    pub base_url: String,
-    /// The site has PDF pocket guides: typeset them (in `render`) and link
-    /// them from the pages. Off for quick previews.
+/// What a render is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Every file, PDFs typeset when the render makes them.
+    Build,
+    /// Only what `check` must know (what each output would find): nothing
+    /// is kept, nothing is typeset, pages are weighed without their text.
+    Check,
+    /// serve's preview: every file but the PDFs, which a worker of serve's
+    /// own typesets afterwards (the PDF output still looks for problems).
+    Preview,
+}
+
+/// What every output sees.
+pub struct RenderContext<'a> {
+    pub site: &'a SiteView,
+    pub purpose: Purpose,
+    /// The site has PDF pocket guides: pages link them (and a build
+    /// typesets them).
     pub pdf: bool,
-    /// Told the number of files, then each file done (for a progress bar).
-    pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// Sizes of the files made so far, by output path: the guide's home
+    /// page offers each download with its size.
+    pub sizes: BTreeMap<String, usize>,
+    /// What the HTML outputs share, made once per render.
+    pub(crate) pages: html::Prepared,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(site: &'a SiteView, purpose: Purpose, pdf: bool) -> Self {
+        RenderContext {
+            site,
+            purpose,
+            pdf,
+            sizes: BTreeMap::new(),
+            pages: html::Prepared::new(site),
+        }
+    }
+}
+
+/// Whom an output makes files for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every guide (a corridor in one language), under its folder.
+    Guide,
+    /// The site once: the language pages, the sitemap, the search index.
+    Site,
+}
+
+/// One render of one output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The guide at this index of [`SiteView::guides`].
+    Guide(usize),
+    Site,
+}
+
+/// An output: a format, a page kind, an index. Add one by writing a module
+/// with a type implementing this and listing it in [`OUTPUTS`]
+/// (CONTRIBUTING.md shows the steps).
+pub trait Output: Sync {
+    /// A short name, for messages and docs.
+    fn name(&self) -> &'static str;
+    fn scope(&self) -> Scope;
+    /// Made after every other output: it shows their sizes.
+    fn last(&self) -> bool {
+        false
+    }
+    /// Typesetting: slow, run on threads of its own in a build; elsewhere
+    /// it must only look (serve typesets on a worker of its own).
+    fn heavy(&self) -> bool {
+        false
+    }
+    /// The files this output offers a guide's readers (file name in the
+    /// guide's folder, and the interface string that names it), in the
+    /// order the home page lists them.
+    fn offers(&self, _cx: &RenderContext, _guide: &GuideView) -> Vec<(String, &'static str)> {
+        Vec::new()
+    }
+    /// Makes the output's files for `target`.
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic>;
+}
+
+/// What one render of an output made.
+#[derive(Default)]
+pub struct Done {
+    pub files: Vec<Made>,
+    pub findings: Vec<Finding>,
+}
+
+impl Done {
+    pub fn file(path: String, bytes: Vec<u8>) -> Self {
+        Done {
+            files: vec![Made { path, bytes }],
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// An output file: its output-relative path (with `/`) and bytes.
+pub struct Made {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Something an output noticed that a reader would suffer from; `check`
+/// says what it means ([`crate::check::findings`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Finding {
+    /// A character the PDF would print that no font draws.
+    Uncovered { at: Source, ch: char },
+    /// A message over what it may hold (`limit` in its own units).
+    MessageTooLong {
+        /// `sms` or `message`.
+        kind: &'static str,
+        lang: String,
+        length: usize,
+        limit: usize,
+        at: Source,
+    },
+    /// A chapter page heavier than the budget, beyond its own text.
+    PageWeight {
+        page: String,
+        bytes: usize,
+        at: Source,
+    },
+}
+
+/// Every output, in the order a guide's home page offers their files.
+pub static OUTPUTS: &[&dyn Output] = &[
+    &html::Chapters,
+    &html::Print,
+    &pdf::Pdf,
+    &single::Single,
+    &epub::Epub,
+    &vcard::VCard,
+    &message::Message,
+    &message::Sms,
+    &html::Home,
+    &html::LanguageIndex,
+    &html::Chooser,
+    &html::NotFound,
+    &sitemap::Sitemap,
+    &html::Static,
+];
+
+/// Where each output file goes as soon as it is rendered, from any thread:
+/// a large site is never held whole in memory, and writing overlaps
+/// rendering.
+pub trait Sink: Sync {
+    /// `path` is output-relative, with `/`.
+    fn put(&self, path: &str, bytes: Vec<u8>);
+}
+
+/// Files kept in memory.
+#[derive(Default)]
+pub struct Memory(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Memory {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.0.into_inner().unwrap()
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        self.0.lock().unwrap().insert(path.to_string(), bytes);
+    }
+}
+
+/// Files thrown away (what `check` renders, it does not keep).
+pub struct Nowhere;
+
+impl Sink for Nowhere {
+    fn put(&self, _: &str, _: Vec<u8>) {}
 }
 
 /// Receives progress of a render; called from many threads.
@@ -49,130 +214,16 @@ pub trait Progress: Send + Sync {
 /// chapter's own text (SPEC section 2).
 pub const PAGE_BUDGET: usize = 30 * 1024;
 
-/// A file made from one guide besides its web pages. An output format is a
-/// module with one of these, listed in [`FORMATS`]: the render loop makes
-/// it for every guide, and the guide's home page offers it, with its size,
-/// under "save and share".
-pub struct Format {
-    /// The file's name in the guide's folder (`<lang>/<corridor>/`).
-    pub name: fn(&Guide) -> String,
-    /// Renders it for the guide at this index of `Shared::guides`.
-    pub render: fn(&html::Shared, usize) -> Result<Vec<u8>, Diagnostic>,
-    /// The interface string that names it for readers.
-    pub label: &'static str,
-}
-
-/// Every format, in the order the home page offers them (after the PDFs).
-pub const FORMATS: [Format; 5] = [
-    single::FORMAT,
-    epub::FORMAT,
-    vcard::FORMAT,
-    message::LONG,
-    message::SMS,
-];
-
-/// `<lang>/<corridor>/`
-pub fn guide_dir(guide: &Guide) -> String {
-    format!("{}/{}/", guide.lang, guide.corridor.slug)
-}
-
-/// One PDF pocket guide, and the A4 booklet imposed from the same pages.
-pub struct PdfJob<'a> {
-    /// Output-relative path, `<lang>/<corridor>/<corridor>-<lang>.pdf`.
-    pub path: String,
-    /// `<lang>/<corridor>/<corridor>-<lang>-booklet-a4.pdf`.
-    pub booklet: String,
-    pub guide: Guide<'a>,
-}
-
-impl PdfJob<'_> {
-    /// The guide as Typst markup: cheap, and the whole input of the costly
-    /// typesetting (with the site's images), so callers can skip guides
-    /// whose markup did not change.
-    pub fn markup(&self, base_url: &str) -> Result<String, Diagnostic> {
-        pdf::markup(&self.guide, base_url, &mut |_, _| {}).map_err(|e| self.error(e))
-    }
-
-    /// Typesets once and makes both files: the A6 guide and the booklet.
-    pub fn typeset(&self, markup: String) -> Result<Typeset, Diagnostic> {
-        pdf::typeset(markup, &self.guide).map_err(|e| self.error(e))
-    }
-
-    fn error(&self, e: String) -> Diagnostic {
-        Diagnostic::error(
-            &self.guide.corridor.file,
-            None,
-            format!(
-                "cannot typeset the PDF of {} in '{}': {e}",
-                self.guide.corridor.slug, self.guide.lang
-            ),
-        )
-    }
-}
-
-/// The two PDFs of one guide.
-pub struct Typeset {
-    pub guide: Vec<u8>,
-    pub booklet: Vec<u8>,
-}
-
-pub fn pdf_jobs(site: &Site) -> Vec<PdfJob<'_>> {
-    crate::guide::all(site)
-        .into_iter()
-        .map(|guide| PdfJob {
-            path: html::pdf_path(guide.corridor, guide.lang),
-            booklet: html::booklet_path(guide.corridor, guide.lang),
-            guide,
-        })
-        .collect()
-}
-
-/// Output-relative path (with `/`) → bytes, and the warnings rendering
-/// found (pages over the weight budget), each with the output file it is
-/// about.
-#[derive(Default)]
-pub struct Output {
-    pub files: BTreeMap<String, Vec<u8>>,
-    pub warnings: Vec<(String, Diagnostic)>,
-}
-
-/// Where each output file goes as soon as it is rendered, from any thread:
-/// a large site is never held whole in memory, and writing overlaps
-/// rendering.
-pub trait Sink: Sync {
-    /// `path` is output-relative, with `/`.
-    fn put(&self, path: &str, bytes: Vec<u8>);
-}
-
-/// What a render made besides the files: their sizes and the warnings.
-#[derive(Default)]
-pub struct Rendered {
-    pub sizes: BTreeMap<String, usize>,
-    pub warnings: Vec<(String, Diagnostic)>,
-}
-
-/// Files kept in memory.
-#[derive(Default)]
-struct Memory(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
-
-impl Sink for Memory {
-    fn put(&self, path: &str, bytes: Vec<u8>) {
-        self.0.lock().unwrap().insert(path.to_string(), bytes);
-    }
-}
-
 /// Which outputs to render: `serve` re-renders only what a change touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
-    /// Everything: every guide and the site's own pages.
+    /// Everything: every guide and the site's own files.
     All,
-    /// These guides (corridor slug, language), all of each guide's files
-    /// but its PDFs; with `site_pages`, also the language chooser, 404,
-    /// the language indexes (they list every corridor with its emergency
-    /// numbers), the sitemap, the theme's static files and the images.
-    Some {
+    /// These guides (corridor slug, language), every file of each but its
+    /// PDFs; with `site`, also the site-wide outputs.
+    Only {
         guides: BTreeSet<GuideKey>,
-        site_pages: bool,
+        site: bool,
     },
 }
 
@@ -180,331 +231,139 @@ pub enum Selection {
 pub type GuideKey = (String, String);
 
 impl Selection {
-    pub fn guide(&self, guide: &Guide) -> bool {
-        self.has(&guide.corridor.slug, guide.lang)
-    }
-
     pub fn has(&self, corridor: &str, lang: &str) -> bool {
         match self {
             Selection::All => true,
-            Selection::Some { guides, .. } => {
+            Selection::Only { guides, .. } => {
                 guides.contains(&(corridor.to_string(), lang.to_string()))
             }
         }
     }
 
-    pub fn site_pages(&self) -> bool {
+    pub fn site(&self) -> bool {
         match self {
             Selection::All => true,
-            Selection::Some { site_pages, .. } => *site_pages,
+            Selection::Only { site, .. } => *site,
         }
     }
 }
 
-/// Pages' Markdown as HTML, kept across renders by `serve`: a page whose
-/// file and text are unchanged is not converted and sanitised again.
+/// What one job leaves once its files are in the sink: their sizes, and
+/// its findings by guide.
+type JobResult = (Vec<(String, usize)>, Vec<(Option<GuideKey>, Finding)>);
+
+/// What a render made besides the files: their sizes, and what each
+/// output found, by the guide it is about (`None`: the site).
 #[derive(Default)]
-pub struct Cache {
-    html: std::sync::Mutex<HashMap<(PathBuf, String), Arc<PageHtml>>>,
+pub struct Report {
+    pub sizes: BTreeMap<String, usize>,
+    pub findings: Vec<(Option<GuideKey>, Finding)>,
 }
 
-/// A page's HTML for a chapter page and for print (print.html and the
-/// one-file guide), and its XHTML for the EPUB, each made when first asked
-/// for.
-#[derive(Default)]
-pub struct PageHtml {
-    modes: OnceLock<markdown::Modes>,
-    epub: OnceLock<String>,
-}
-
-impl PageHtml {
-    fn modes(&self, page: &Page) -> &markdown::Modes {
-        self.modes.get_or_init(|| markdown::render_modes(page))
-    }
-
-    pub fn chapter(&self, page: &Page) -> &str {
-        &self.modes(page).chapter
-    }
-
-    pub fn print(&self, page: &Page) -> &str {
-        &self.modes(page).print
-    }
-
-    pub fn epub(&self, page: &Page) -> &str {
-        self.epub
-            .get_or_init(|| xhtml::from_html(&self.modes(page).epub))
-    }
-}
-
-impl Cache {
-    /// The page's HTML, kept here from an earlier render or made as asked.
-    pub fn page(&self, page: &Page) -> Arc<PageHtml> {
-        let key = (page.file.clone(), page.hash.clone());
-        Arc::clone(self.html.lock().unwrap().entry(key).or_default())
-    }
-
-    /// Drops every page that is not in `site` as it is now.
-    pub fn keep_only(&self, site: &Site) {
-        let current: HashSet<(&Path, &str)> = site
-            .pages
-            .iter()
-            .map(|p| (p.file.as_path(), p.hash.as_str()))
-            .collect();
-        self.html
-            .lock()
-            .unwrap()
-            .retain(|(file, hash), _| current.contains(&(file.as_path(), hash.as_str())));
-    }
-}
-
-/// One job's worth of work.
-pub(crate) enum Job {
-    Chooser,
-    NotFound,
-    LanguageIndex(usize),
-    /// A guide's chapter page (guide, chapter).
-    Chapter(usize, usize),
-    Print(usize),
-    /// A guide's file in one of the [`FORMATS`] (guide, format).
-    Format(usize, usize),
-}
-
-/// What a job made: a file, and a warning about it.
-pub(crate) struct Made {
-    pub path: String,
-    pub bytes: Vec<u8>,
-    pub warning: Option<Diagnostic>,
-}
-
-impl Made {
-    pub fn file(path: String, bytes: Vec<u8>) -> Self {
-        Made {
-            path,
-            bytes,
-            warning: None,
-        }
-    }
-}
-
-/// Every output file, into `sink`: HTML pages, formats, and the PDFs when
-/// `opts.pdf` is on.
+/// Renders the outputs of `selection` into `sink`. Every output runs, in
+/// parallel; the heavy ones (typesetting) on threads of their own in a
+/// build, while the rest render in the ordinary pool; the outputs that
+/// show others' sizes last. On an output's error nothing is lost but the
+/// render: the errors come back, all of them.
 pub fn render(
-    site: &Site,
-    opts: &RenderOptions,
+    cx: &mut RenderContext,
+    selection: &Selection,
     sink: &dyn Sink,
-) -> Result<Rendered, Vec<Diagnostic>> {
-    render_all(
-        site,
-        opts,
-        opts.pdf,
-        &BTreeMap::new(),
-        &Selection::All,
-        &Cache::default(),
-        sink,
-    )
-}
-
-/// Everything but the typeset PDFs, whose sizes `made` may hold from an
-/// earlier build (pages still link the PDFs when `opts.pdf` is on): what
-/// `check` renders to find template errors and heavy pages.
-pub fn render_html(
-    site: &Site,
-    opts: &RenderOptions,
-    made: &BTreeMap<String, usize>,
-) -> Result<Output, Vec<Diagnostic>> {
-    render_html_selected(site, opts, made, &Selection::All, &Cache::default())
-}
-
-/// What `check` needs rendered to report everything a build would: every
-/// page when the site overrides templates (a template error can hide in any
-/// of them), else the chapter pages alone, for their weight, and without
-/// the chapter's text, which the weight leaves out (the built-in templates
-/// render any content; the property tests hold them to it).
-pub fn render_for_check(site: &Site, opts: &RenderOptions) -> Result<Output, Vec<Diagnostic>> {
-    if !site.theme.template_files.is_empty() {
-        return render_html(site, opts, &BTreeMap::new());
-    }
-    let mut shared = html::Shared::new(site, opts, &Selection::All, &Cache::default());
-    shared.without_text = true;
-    let jobs: Vec<Job> = (0..shared.guides.len())
-        .flat_map(|gi| (0..shared.guides[gi].chapters.len()).map(move |ci| Job::Chapter(gi, ci)))
-        .collect();
-    let results: Vec<Result<Made, Diagnostic>> =
-        jobs.par_iter().map(|job| shared.render_job(job)).collect();
-    let mut output = Output::default();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(m) => {
-                if let Some(w) = m.warning {
-                    output.warnings.push((m.path, w));
-                }
-            }
-            Err(d) => errors.push(d),
+    progress: Option<&dyn Progress>,
+) -> Result<Report, Vec<Diagnostic>> {
+    let targets = |o: &dyn Output| -> Vec<Target> {
+        match o.scope() {
+            Scope::Site if selection.site() => vec![Target::Site],
+            Scope::Site => vec![],
+            Scope::Guide => (0..cx.site.guides.len())
+                .filter(|&g| {
+                    let guide = &cx.site.guides[g];
+                    selection.has(&guide.corridor, &guide.lang.code)
+                })
+                .map(Target::Guide)
+                .collect(),
         }
+    };
+    // A heavy output typesets in a build only; elsewhere it runs (for what
+    // it finds) beside the others. Without PDFs it does not run at all.
+    let jobs = |last: bool, heavy: bool| -> Vec<(&'static dyn Output, Target)> {
+        OUTPUTS
+            .iter()
+            .copied()
+            .filter(|o| o.last() == last && (cx.pdf || !o.heavy()))
+            .filter(|o| (o.heavy() && cx.purpose == Purpose::Build) == heavy)
+            .flat_map(|o| targets(o).into_iter().map(move |t| (o, t)))
+            .collect()
+    };
+    let (first, typeset, homes) = (jobs(false, false), jobs(false, true), jobs(true, false));
+    if let Some(p) = progress {
+        p.start(first.len() + typeset.len() + homes.len());
     }
-    if errors.is_empty() {
-        Ok(output)
-    } else {
-        Err(errors)
-    }
-}
-
-/// [`render_html`] of the `selection` only, taking pages' HTML from `cache`:
-/// what `serve` does on a save.
-pub fn render_html_selected(
-    site: &Site,
-    opts: &RenderOptions,
-    made: &BTreeMap<String, usize>,
-    selection: &Selection,
-    cache: &Cache,
-) -> Result<Output, Vec<Diagnostic>> {
-    let memory = Memory::default();
-    let rendered = render_all(site, opts, false, made, selection, cache, &memory)?;
-    Ok(Output {
-        files: memory.0.into_inner().unwrap(),
-        warnings: rendered.warnings,
-    })
-}
-
-fn render_all(
-    site: &Site,
-    opts: &RenderOptions,
-    typeset: bool,
-    made: &BTreeMap<String, usize>,
-    selection: &Selection,
-    cache: &Cache,
-    sink: &dyn Sink,
-) -> Result<Rendered, Vec<Diagnostic>> {
-    let shared = html::Shared::new(site, opts, selection, cache);
-    let mut jobs: Vec<Job> = Vec::new();
-    if selection.site_pages() {
-        jobs.extend([Job::Chooser, Job::NotFound]);
-        jobs.extend((0..site.config.languages.len()).map(Job::LanguageIndex));
-    }
-    let chosen: Vec<usize> = (0..shared.guides.len())
-        .filter(|&gi| selection.guide(&shared.guides[gi]))
-        .collect();
-    for &gi in &chosen {
-        let guide = &shared.guides[gi];
-        jobs.push(Job::Print(gi));
-        jobs.extend((0..guide.chapters.len()).map(|ci| Job::Chapter(gi, ci)));
-        jobs.extend((0..FORMATS.len()).map(|fi| Job::Format(gi, fi)));
-    }
-    let pdfs = if typeset { pdf_jobs(site) } else { Vec::new() };
-    let homes = chosen.len();
-    if let Some(p) = &opts.progress {
-        p.start(jobs.len() + pdfs.len() + homes);
-    }
-    let done = || {
-        if let Some(p) = &opts.progress {
+    let mut report = Report::default();
+    let mut errors = Vec::new();
+    let run = |cx: &RenderContext, (o, t): &(&'static dyn Output, Target)| {
+        let r = o.render(cx, *t).map(|done| {
+            let key = match t {
+                Target::Guide(g) => {
+                    let guide = &cx.site.guides[*g];
+                    Some((guide.corridor.clone(), guide.lang.code.clone()))
+                }
+                Target::Site => None,
+            };
+            let sizes: Vec<(String, usize)> = done
+                .files
+                .into_iter()
+                .map(|m| {
+                    let size = (m.path.clone(), m.bytes.len());
+                    sink.put(&m.path, m.bytes);
+                    size
+                })
+                .collect();
+            let findings: Vec<_> = done
+                .findings
+                .into_iter()
+                .map(|f| (key.clone(), f))
+                .collect();
+            (sizes, findings)
+        });
+        if let Some(p) = progress {
             p.done_one();
         }
+        r
     };
-    // Each file goes to the sink at once; what stays is its size and
-    // warning.
-    let put = |made: Made| {
-        let kept = (made.path, made.bytes.len(), made.warning);
-        sink.put(&kept.0, made.bytes);
-        kept
-    };
-    // PDFs take longest: their driver threads start first and everything
-    // else is rendered in the ordinary pool meanwhile.
-    let (typeset_results, results) = std::thread::scope(|scope| {
-        let typesetting = scope.spawn(|| {
-            pdf::typeset_all(
-                &pdfs,
-                |job| {
-                    let r = job.markup(&opts.base_url).and_then(|m| job.typeset(m));
-                    done();
-                    r.map(|t| {
-                        [
-                            put(Made::file(job.path.clone(), t.guide)),
-                            put(Made::file(job.booklet.clone(), t.booklet)),
-                        ]
-                    })
-                },
-                &|| false,
-            )
-        });
-        let results: Vec<Result<_, Diagnostic>> = jobs
-            .par_iter()
-            .map(|job| {
-                let r = shared.render_job(job).map(put);
-                done();
-                r
-            })
-            .collect();
-        (typesetting.join().expect("typesetting finished"), results)
-    });
-    let mut rendered = Rendered::default();
-    let mut errors = Vec::new();
-    let mut keep = |r: Result<(String, usize, Option<Diagnostic>), Diagnostic>,
-                    rendered: &mut Rendered| match r {
-        Ok((path, size, warning)) => {
-            if let Some(w) = warning {
-                rendered.warnings.push((path.clone(), w));
-            }
-            rendered.sizes.insert(path, size);
+    let mut keep = |r: Result<JobResult, Diagnostic>, report: &mut Report| match r {
+        Ok((sizes, findings)) => {
+            report.sizes.extend(sizes);
+            report.findings.extend(findings);
         }
         Err(d) => errors.push(d),
     };
-    for r in typeset_results.into_iter().flatten() {
-        match r {
-            Ok(files) => files.into_iter().for_each(|f| keep(Ok(f), &mut rendered)),
-            Err(d) => keep(Err(d), &mut rendered),
-        }
+    // Typesetting takes longest: its threads start first and everything
+    // else renders in the ordinary pool meanwhile.
+    let ctx: &RenderContext = cx;
+    let (typeset_results, results) = std::thread::scope(|scope| {
+        let typesetting =
+            scope.spawn(|| pdf::typeset_all(&typeset, |job| run(ctx, job), &|| false));
+        let results: Vec<_> = first.par_iter().map(|job| run(ctx, job)).collect();
+        (typesetting.join().expect("typesetting finished"), results)
+    });
+    for r in typeset_results.into_iter().flatten().chain(results) {
+        keep(r, &mut report);
     }
+    cx.sizes
+        .extend(report.sizes.iter().map(|(p, &n)| (p.clone(), n)));
+    let ctx: &RenderContext = cx;
+    let results: Vec<_> = homes.par_iter().map(|job| run(ctx, job)).collect();
     for r in results {
-        keep(r, &mut rendered);
+        keep(r, &mut report);
     }
-    // The home pages offer the files made above, with their sizes.
-    let sizes: BTreeMap<&str, usize> = rendered
-        .sizes
-        .iter()
-        .map(|(p, &n)| (p.as_str(), n))
-        .chain(made.iter().map(|(p, &n)| (p.as_str(), n)))
-        .collect();
-    let home_results: Vec<Result<_, Diagnostic>> = chosen
-        .par_iter()
-        .map(|&gi| {
-            let r = shared.corridor_home(gi, &sizes).map(put);
-            done();
-            r
-        })
-        .collect();
-    drop(sizes);
-    for r in home_results {
-        keep(r, &mut rendered);
-    }
-    if let Some(p) = &opts.progress {
+    if let Some(p) = progress {
         p.finish();
     }
-    if !errors.is_empty() {
+    if errors.is_empty() {
+        Ok(report)
+    } else {
         crate::diagnostic::sort(&mut errors);
-        return Err(errors);
+        Err(errors)
     }
-    if !selection.site_pages() {
-        return Ok(rendered);
-    }
-    let mut rest: Vec<(String, Vec<u8>)> = site
-        .theme
-        .static_files
-        .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.clone()))
-        .chain(
-            site.media
-                .iter()
-                .map(|(path, bytes)| (format!("media/{path}"), bytes.clone())),
-        )
-        .collect();
-    rest.push((
-        "sitemap.xml".into(),
-        sitemap::render(&opts.base_url, &shared.sitemap_groups()).into_bytes(),
-    ));
-    for (path, bytes) in rest {
-        rendered.sizes.insert(path.clone(), bytes.len());
-        sink.put(&path, bytes);
-    }
-    Ok(rendered)
 }

@@ -4,22 +4,24 @@
 //! clock (so the same site gives byte-identical PDFs). Fonts and the
 //! standard library load once and are shared by every guide.
 //!
-//! [`markup`] writes a [`Guide`] as Typst markup through [`Markup`], which
+//! [`markup`] writes a guide as Typst markup through [`Markup`], which
 //! escapes every piece of text and hands it, with where it came from, to a
-//! sink: `check` passes the glyph check there, so it scans exactly what is
-//! typeset.
+//! sink: the glyph check is that sink, so it scans exactly what is typeset,
+//! and a guide with a character no font draws is reported, not typeset.
 
-use super::typst_markup::{self as tm, label, string};
+use super::typst_doc::{self as tm, label, string};
+use super::{Done, Finding, Made, Output, Purpose, RenderContext, Scope, Target};
 use crate::diagnostic::{Diagnostic, Origin};
-use crate::fonts::{self, Coverage};
-use crate::guide::{Body, ContactView, Guide, Notice, Text};
-use crate::model::*;
+use crate::fonts;
+use crate::model::VerifiedHow;
+use crate::model::CONTACTS_CHAPTER;
+use crate::paths;
+use crate::view::{Body, ContactView, GuideView, Notice, Source, Text};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst::syntax::{FileId, Source};
+use typst::syntax::{FileId, Source as TypstSource};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
@@ -40,7 +42,7 @@ fn engine() -> &'static Engine {
 }
 
 struct GuideWorld<'a> {
-    main: Source,
+    main: TypstSource,
     media: &'a BTreeMap<String, Vec<u8>>,
 }
 
@@ -54,7 +56,7 @@ impl World for GuideWorld<'_> {
     fn main(&self) -> FileId {
         self.main.id()
     }
-    fn source(&self, id: FileId) -> FileResult<Source> {
+    fn source(&self, id: FileId) -> FileResult<TypstSource> {
         if id == self.main.id() {
             Ok(self.main.clone())
         } else {
@@ -157,12 +159,100 @@ pub fn typeset_all<T: Sync, R: Send>(
     results.into_inner().unwrap()
 }
 
+/// The A6 pocket guide and the A4 booklet imposed from its pages, per
+/// guide. In a build, a guide whose text has a character no font draws is
+/// reported, not typeset; in `check`, that scan is all it does.
+pub struct Pdf;
+
+impl Output for Pdf {
+    fn name(&self) -> &'static str {
+        "PDF pocket guide and booklet"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn heavy(&self) -> bool {
+        true
+    }
+
+    fn offers(&self, cx: &RenderContext, guide: &GuideView) -> Vec<(String, &'static str)> {
+        if !cx.pdf {
+            return Vec::new();
+        }
+        vec![
+            (
+                paths::pdf_file(guide.code(), &guide.corridor),
+                "download-pdf",
+            ),
+            (
+                paths::booklet_file(guide.code(), &guide.corridor),
+                "download-booklet",
+            ),
+        ]
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        let Target::Guide(g) = target else {
+            return Ok(Done::default());
+        };
+        let guide = &cx.site.guides[g];
+        let uncovered = uncovered(guide, &cx.site.base_url);
+        if cx.purpose != Purpose::Build || !uncovered.is_empty() {
+            return Ok(Done {
+                files: Vec::new(),
+                findings: uncovered,
+            });
+        }
+        let typeset = markup(guide, &cx.site.base_url, &mut |_, _| {})
+            .and_then(|m| typeset(m, guide, &cx.site.media))
+            .map_err(|e| error(guide, e))?;
+        Ok(Done {
+            files: vec![
+                Made {
+                    path: guide.path(&paths::pdf_file(guide.code(), &guide.corridor)),
+                    bytes: typeset.guide,
+                },
+                Made {
+                    path: guide.path(&paths::booklet_file(guide.code(), &guide.corridor)),
+                    bytes: typeset.booklet,
+                },
+            ],
+            findings: Vec::new(),
+        })
+    }
+}
+
+/// A guide that cannot be typeset, reported at its corridor.yaml.
+pub fn error(guide: &GuideView, e: String) -> Diagnostic {
+    Diagnostic::error(
+        &guide.file,
+        None,
+        format!(
+            "cannot typeset the PDF of {} in '{}': {e}",
+            guide.corridor,
+            guide.code()
+        ),
+    )
+}
+
+/// The two PDFs of one guide.
+pub struct Typeset {
+    pub guide: Vec<u8>,
+    pub booklet: Vec<u8>,
+}
+
 /// Typesets a guide's markup once and exports the A6 guide (PDF/UA-1 and
 /// PDF/A-2a) and the A4 booklet imposed from its pages. Call it only
 /// through [`typeset_all`], which gives it a typesetting thread.
-pub(crate) fn typeset(markup: String, guide: &Guide<'_>) -> Result<super::Typeset, String> {
-    let document = layout(markup, &guide.site.media)?;
-    let ident = format!("{}/{}", guide.corridor.slug, guide.lang);
+pub(crate) fn typeset(
+    markup: String,
+    guide: &GuideView,
+    media: &BTreeMap<String, Vec<u8>>,
+) -> Result<Typeset, String> {
+    let document = layout(markup, media)?;
+    let ident = format!("{}/{}", guide.corridor, guide.code());
     let accessible = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident.clone()),
         creator: typst::foundations::Smart::Custom(Some("pocketguide".into())),
@@ -176,7 +266,7 @@ pub(crate) fn typeset(markup: String, guide: &Guide<'_>) -> Result<super::Typese
     let guide_pdf = export(&document, &accessible)?;
     drop(document);
     let booklet = super::booklet::impose(&guide_pdf, &format!("{ident}/booklet"))?;
-    Ok(super::Typeset {
+    Ok(Typeset {
         guide: guide_pdf,
         booklet,
     })
@@ -184,7 +274,7 @@ pub(crate) fn typeset(markup: String, guide: &Guide<'_>) -> Result<super::Typese
 
 fn layout(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<PagedDocument, String> {
     let world = GuideWorld {
-        main: Source::detached(markup),
+        main: TypstSource::detached(markup),
         media,
     };
     let compiled = typst::compile::<PagedDocument>(&world).output;
@@ -241,28 +331,28 @@ impl<'p> Markup<'p> {
         tm::text(text)
     }
 
-    fn guide_text(&mut self, t: &Text<'_>) -> String {
-        self.text(&t.text, t.origin)
+    fn guide_text(&mut self, t: &Text) -> String {
+        self.text(&t.text, t.source.origin())
     }
 
     /// An interface string of the guide's language.
-    fn t(&mut self, guide: &Guide<'_>, key: &str) -> String {
+    fn t(&mut self, guide: &GuideView, key: &str) -> String {
         let text = guide.t(key);
-        self.text(&text, guide.t_origin(key))
+        self.text(&text, guide.t_source(key).origin())
     }
 
     /// A formatted interface string: its own words come from its .ftl
     /// file, each argument from where that value is written.
     fn formatted(
         &mut self,
-        guide: &Guide<'_>,
+        guide: &GuideView,
         key: &str,
         shown: &str,
         args: &[(&str, &str, Origin<'_>)],
     ) -> String {
         let empty: Vec<(&str, fluent_bundle::FluentValue)> =
             args.iter().map(|(a, _, _)| (*a, "".into())).collect();
-        (self.printed)(&guide.t_args(key, &empty), guide.t_origin(key));
+        (self.printed)(&guide.t_args(key, &empty), guide.t_source(key).origin());
         for (_, value, at) in args {
             (self.printed)(value, *at);
         }
@@ -271,19 +361,24 @@ impl<'p> Markup<'p> {
 
     /// A notice: its words from the .ftl file, the language names in it
     /// from site.yaml.
-    fn notice(&mut self, guide: &Guide<'_>, notice: Notice<'_>) -> String {
+    fn notice(&mut self, guide: &GuideView, notice: &Notice) -> String {
         let shown = guide.notice_text(notice);
         match notice {
             Notice::Outdated { .. } => self.formatted(guide, "notice-outdated", &shown, &[]),
             Notice::Fallback { shown: lang } => {
-                let (reader, other) = (guide.language_name(guide.lang), guide.language_name(lang));
+                let reader = guide.language_name(guide.code());
+                let other = guide.language_name(lang);
+                let (reader_at, other_at) = (
+                    guide.language_source(guide.code()),
+                    guide.language_source(lang),
+                );
                 self.formatted(
                     guide,
                     "notice-fallback",
                     &shown,
                     &[
-                        ("language", &reader.text, reader.origin),
-                        ("shown", &other.text, other.origin),
+                        ("language", &reader, reader_at.origin()),
+                        ("shown", &other, other_at.origin()),
                     ],
                 )
             }
@@ -291,64 +386,68 @@ impl<'p> Markup<'p> {
     }
 }
 
-/// The whole guide as Typst markup, and its images.
+/// The whole guide as Typst markup.
 pub fn markup(
-    guide: &Guide<'_>,
+    guide: &GuideView,
     base_url: &str,
     printed: &mut dyn FnMut(&str, Origin<'_>),
 ) -> Result<String, String> {
     write_markup(Markup::new(printed), guide, base_url)
 }
 
-fn write_markup(mut m: Markup<'_>, guide: &Guide<'_>, base_url: &str) -> Result<String, String> {
+fn write_markup(mut m: Markup<'_>, guide: &GuideView, base_url: &str) -> Result<String, String> {
     let url = guide.url(base_url);
-    let site_yaml = Path::new("site.yaml");
-    let url_at = Origin::new(site_yaml, guide.site.config.lines.get("base_url"));
+    let url_at = guide.url_source.clone();
     preamble(&mut m, guide);
-    cover(&mut m, guide, &url, url_at)?;
+    cover(&mut m, guide, &url, url_at.origin())?;
     // Contents, from the chapter headings (also the PDF bookmarks).
     let contents = m.t(guide, "contents");
     m.code(&format!("#outline(title: [{contents}], depth: 1)\n"));
-    let has_chapter = |slug: &str| guide.corridor.has_chapter(slug);
+    let has_chapter = |slug: &str| guide.has_chapter(slug);
     for ch in &guide.chapters {
-        let title = guide.chapter_title(ch);
         match &ch.body {
-            Body::Contacts => contacts_chapter(&mut m, guide, &title),
-            Body::Page { page, notice } => {
+            Body::Contacts => contacts_chapter(&mut m, guide, &ch.title),
+            Body::Text {
+                doc,
+                lang,
+                notice,
+                file,
+                body,
+            } => {
                 // A page in another language is set in its own: hyphenation
                 // and quotes follow it.
-                let own = page.lang == guide.lang;
+                let own = lang.code == guide.code();
                 let lang = if own {
                     String::new()
                 } else {
-                    format!("#set text({})\n", text_lang(&page.lang))
+                    format!("#set text({})\n", text_lang(&lang.code))
                 };
-                let heading = m.guide_text(&title);
+                let heading = m.guide_text(&ch.title);
                 m.code(&format!(
                     "#[{lang}#heading(level: 1)[{heading}] {}\n]\n",
-                    label(ch.slug)
+                    label(&ch.slug)
                 ));
                 if let Some(n) = notice {
-                    let text = m.notice(guide, *n);
+                    let text = m.notice(guide, n);
                     m.code(&format!(
                         "#block(fill: luma(235), inset: 2mm, width: 100%)[#text(size: 8pt)[{text}]]\n"
                     ));
                 }
-                if m.scanning && prints_only_its_own_characters(page) {
+                if m.scanning && prints_only_its_own_characters(body) {
                     continue;
                 }
-                let body = tm::body(page, &has_chapter, m.printed);
+                let body = tm::body(doc, file, &has_chapter, m.printed);
                 m.code(&format!("#[{lang}{body}]\n"));
             }
         }
     }
-    wallet_card(&mut m, guide, &url, url_at);
+    wallet_card(&mut m, guide, &url, url_at.origin());
     Ok(m.out)
 }
 
-fn preamble(m: &mut Markup<'_>, guide: &Guide<'_>) {
+fn preamble(m: &mut Markup<'_>, guide: &GuideView) {
     // Metadata is not typeset: it goes in unrecorded.
-    let date = guide.corridor.updated.map_or("none".to_string(), |d| {
+    let date = guide.updated.map_or("none".to_string(), |d| {
         use chrono::Datelike;
         format!(
             "datetime(year: {}, month: {}, day: {})",
@@ -380,13 +479,13 @@ fn preamble(m: &mut Markup<'_>, guide: &Guide<'_>) {
         "  place(top + left, line(start: (x + sx * g, y), end: (x + sx * (g + l), y), stroke: 0.4pt))\n",
         "  place(top + left, line(start: (x, y + sy * g), end: (x, y + sy * (g + l)), stroke: 0.4pt)) } } }\n",
     ));
-    m.code(&format!("#set text({})\n", text_lang(guide.lang)));
+    m.code(&format!("#set text({})\n", text_lang(guide.code())));
 }
 
 /// The title, the emergency numbers large, the web address and its QR code.
 fn cover(
     m: &mut Markup<'_>,
-    guide: &Guide<'_>,
+    guide: &GuideView,
     url: &str,
     url_at: Origin<'_>,
 ) -> Result<(), String> {
@@ -416,12 +515,12 @@ fn cover(
     Ok(())
 }
 
-fn emergency_line(m: &mut Markup<'_>, c: &ContactView<'_>, number_size: &str, name_size: &str) {
+fn emergency_line(m: &mut Markup<'_>, c: &ContactView, number_size: &str, name_size: &str) {
     let name = m.guide_text(&c.name);
-    let at = Origin::new(&c.contact.file, Some(c.contact.line_of("phone")));
-    match (&c.contact.phone, c.contact.tel()) {
+    let at = c.at("phone");
+    match (&c.phone, &c.tel) {
         (Some(phone), Some(tel)) => {
-            let phone = m.text(phone, at);
+            let phone = m.text(phone, at.origin());
             m.code(&format!(
                 "#block(below: 1.6mm)[#link({})[#text(size: {number_size}, weight: \"bold\")[{phone}]] #h(1mm) #text(size: {name_size})[{name}]]\n",
                 string(&format!("tel:{tel}")),
@@ -433,15 +532,13 @@ fn emergency_line(m: &mut Markup<'_>, c: &ContactView<'_>, number_size: &str, na
     }
 }
 
-fn contacts_chapter(m: &mut Markup<'_>, guide: &Guide<'_>, title: &Text<'_>) {
+fn contacts_chapter(m: &mut Markup<'_>, guide: &GuideView, title: &Text) {
     let heading = m.guide_text(title);
     m.code(&format!(
         "#heading(level: 1)[{heading}] {}\n",
         label(CONTACTS_CHAPTER)
     ));
     for c in &guide.contacts {
-        let contact = c.contact;
-        let at = |key: &str| Origin::new(&contact.file, Some(contact.line_of(key)));
         m.code("#block(breakable: false, below: 3mm)[\n");
         let name = m.guide_text(&c.name);
         m.code(&format!("#text(weight: \"bold\")[{name}]"));
@@ -449,24 +546,24 @@ fn contacts_chapter(m: &mut Markup<'_>, guide: &Guide<'_>, title: &Text<'_>) {
             let d = m.guide_text(d);
             m.code(&format!(" #linebreak() {d}"));
         }
-        if let (Some(p), Some(tel)) = (&contact.phone, contact.tel()) {
-            let p = m.text(p, at("phone"));
+        if let (Some(p), Some(tel)) = (&c.phone, &c.tel) {
+            let p = m.text(p, c.at("phone").origin());
             m.code(&format!(
                 " #linebreak() #link({})[#text(weight: \"bold\", size: 10.5pt)[{p}]]",
                 string(&format!("tel:{tel}"))
             ));
         }
-        if let Some(w) = &contact.whatsapp {
-            let w = m.text(w, at("whatsapp"));
+        if let Some(w) = &c.whatsapp {
+            let w = m.text(w, c.at("whatsapp").origin());
             m.code(&format!(" #linebreak() WhatsApp {w}"));
         }
-        if let Some(h) = &contact.telegram {
-            let h = m.text(h.trim_start_matches('@'), at("telegram"));
+        if let Some(h) = &c.telegram {
+            let h = m.text(h.trim_start_matches('@'), c.at("telegram").origin());
             m.code(&format!(" #linebreak() Telegram \\@{h}"));
         }
-        for (key, value) in [("email", &contact.email), ("url", &contact.url)] {
+        for (key, value) in [("email", &c.email), ("url", &c.url)] {
             if let Some(v) = value {
-                let v = m.text(v, at(key));
+                let v = m.text(v, c.at(key).origin());
                 m.code(&format!(" #linebreak() {v}"));
             }
         }
@@ -480,22 +577,22 @@ fn contacts_chapter(m: &mut Markup<'_>, guide: &Guide<'_>, title: &Text<'_>) {
             let names: Vec<String> = c.languages.iter().map(|l| m.guide_text(l)).collect();
             m.code(&format!(" #linebreak() {label}: {}", names.join(", ")));
         }
-        if let Some(shown) = guide.verified_text(contact) {
-            let source = contact
-                .source
-                .as_deref()
-                .map_or_else(String::new, crate::guide::source_name);
-            let (key, args) = match contact.verified_how {
-                VerifiedHow::Call => ("contact-verified-call", vec![("date", "", at("verified"))]),
+        if let Some(shown) = &c.verified_text {
+            let (verified, source) = (c.at("verified"), c.at("source"));
+            let (key, args) = match c.verified_how {
+                VerifiedHow::Call => (
+                    "contact-verified-call",
+                    vec![("date", "", verified.origin())],
+                ),
                 VerifiedHow::Source => (
                     "contact-verified-source",
                     vec![
-                        ("source", source.as_str(), at("source")),
-                        ("date", "", at("verified")),
+                        ("source", c.source_name.as_str(), source.origin()),
+                        ("date", "", verified.origin()),
                     ],
                 ),
             };
-            let text = m.formatted(guide, key, &shown, &args);
+            let text = m.formatted(guide, key, shown, &args);
             m.code(&format!(
                 " #linebreak() #text(size: 7.5pt, fill: luma(80))[{text}]"
             ));
@@ -506,7 +603,7 @@ fn contacts_chapter(m: &mut Markup<'_>, guide: &Guide<'_>, title: &Text<'_>) {
 
 /// Last page: a card of exactly 85.6 x 54 mm (ID-1, a bank card's size) with
 /// corner cut marks, the emergency numbers at 11 pt and the guide's address.
-fn wallet_card(m: &mut Markup<'_>, guide: &Guide<'_>, url: &str, url_at: Origin<'_>) {
+fn wallet_card(m: &mut Markup<'_>, guide: &GuideView, url: &str, url_at: Origin<'_>) {
     let hint = m.t(guide, "wallet-card");
     m.code(&format!(
         "#pagebreak()\n#text(size: 8pt)[✂ {hint}]\n#v(7mm)\n"
@@ -523,24 +620,34 @@ fn wallet_card(m: &mut Markup<'_>, guide: &Guide<'_>, url: &str, url_at: Origin<
     m.code(&format!("#v(1fr)\n#text(size: 7pt)[{shown_url}]]\n]])\n"));
 }
 
-/// The characters of a guide's PDF that no bundled font can draw, as
-/// errors at the file and line each comes from: what [`markup`] would print,
-/// exactly.
-pub fn uncovered(guide: &Guide<'_>, base_url: &str) -> Vec<Diagnostic> {
-    let mut coverage = Coverage::default();
-    let mut scan = |text: &str, at: Origin<'_>| coverage.scan(text, at);
+/// The characters of a guide's PDF that no font can draw, each with the
+/// file and line it comes from: what [`markup`] would print, exactly.
+pub fn uncovered(guide: &GuideView, base_url: &str) -> Vec<Finding> {
+    let mut found: std::collections::HashSet<(Source, char)> = Default::default();
+    let mut findings = Vec::new();
+    let mut scan = |text: &str, at: Origin<'_>| {
+        if fonts::all_covered(text) {
+            return;
+        }
+        for ch in text.chars().filter(|&c| !fonts::is_covered(c)) {
+            let at = Source::new(at.file, at.line);
+            if found.insert((at.clone(), ch)) {
+                findings.push(Finding::Uncovered { at, ch });
+            }
+        }
+    };
     let mut m = Markup::new(&mut scan);
     m.scanning = true;
     // An address too long for the QR code is check's to report.
     let _ = write_markup(m, guide, base_url);
-    coverage.diagnostics
+    findings
 }
 
-/// Whether every character the page's body prints is one of its source
+/// Whether every character a page's body prints is one of its source
 /// text's (ASCII aside) and the fonts draw them all. Markdown makes other
 /// characters only from entities (`&#x…;`) and NUL (printed as U+FFFD).
-fn prints_only_its_own_characters(page: &Page) -> bool {
-    !page.body.contains(['&', '\0']) && fonts::all_covered(&page.body)
+fn prints_only_its_own_characters(body: &str) -> bool {
+    !body.contains(['&', '\0']) && fonts::all_covered(body)
 }
 
 /// `lang: "uz"` for Typst's `text`: Typst takes the ISO 639 language alone

@@ -3,71 +3,85 @@
 //! images as `data:` URIs, the QR code as inline SVG, chapters linked by `#`
 //! anchors, no script and no request for any other file or host.
 
-use super::html::{ChapterContext, Shared};
-use super::Format;
+use super::html::ChapterContext;
+use super::html_doc::{Images, Mode};
+use super::{Done, Output, Purpose, RenderContext, Scope, Target};
 use crate::diagnostic::Diagnostic;
-use crate::guide::Body;
-use crate::markdown::Mode;
-use crate::model::ImageSource;
+use crate::paths;
+use crate::view::GuideView;
 use base64::Engine as _;
-
-pub const FORMAT: Format = Format {
-    name: |g| format!("{}-{}.html", g.corridor.slug, g.lang),
-    render,
-    label: "download-single",
-};
 
 /// What the one-file guide adds to the site's stylesheet.
 const EXTRA_CSS: &str = ".toc ol{padding-left:1.4rem}.toc a{display:inline-flex;align-items:center;min-height:44px}\
 .chapter{border-top:1px solid var(--line);margin-top:2rem}.qr svg{width:12rem;max-width:100%;height:auto}\
 .note{color:var(--muted)}.address a{display:inline-flex;align-items:center;min-height:44px;overflow-wrap:anywhere}";
 
-fn render(shared: &Shared, gi: usize) -> Result<Vec<u8>, Diagnostic> {
-    let guide = &shared.guides[gi];
-    let site = shared.site;
-    let name = (FORMAT.name)(guide);
-    let path = format!("{}{name}", super::guide_dir(guide));
-    let mut ctx = shared.base(guide.lang, "", &path);
-    ctx.insert("corridor_title", &guide.title.text);
-    ctx.insert("updated", &guide.corridor.updated.map(|d| d.to_string()));
-    ctx.insert("emergency", shared.emergency_value(gi));
-    ctx.insert("contacts", shared.contacts_value(gi));
-    ctx.insert(
-        "has_contacts_chapter",
-        &guide.corridor.has_chapter(crate::model::CONTACTS_CHAPTER),
-    );
-    let mut chapters: Vec<ChapterContext> = (0..guide.chapters.len())
-        .map(|ci| shared.chapter_context(guide, ci, &shared.opts.base_url, Mode::Print))
-        .collect();
-    // The site's images travel inside the file.
-    for (ch, view) in guide.chapters.iter().zip(&mut chapters) {
-        if let Body::Page { page, .. } = &ch.body {
-            for img in &page.images {
-                if let ImageSource::Media(p) = &img.source {
-                    if let Some(bytes) = site.media.get(p) {
-                        view.html = view.html.replace(
-                            &format!("src=\"../../media/{p}\""),
-                            &format!("src=\"{}\"", data_uri(p, bytes)),
-                        );
-                    }
-                }
-            }
-        }
+pub struct Single;
+
+impl Output for Single {
+    fn name(&self) -> &'static str {
+        "one-file guide"
     }
-    ctx.insert("chapters", &chapters);
-    let url = guide.url(&shared.opts.base_url);
-    let qr = crate::qr::svg(&url).map_err(|e| Diagnostic::error(&guide.corridor.file, None, e))?;
-    let label = guide.t_args("qr-alt", &[("url", url.clone().into())]);
-    ctx.insert("qr", &inline_svg(&qr, &label));
-    ctx.insert("url", &url);
-    let css = site
-        .theme
-        .static_files
-        .get("style.css")
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .unwrap_or_default();
-    ctx.insert("css", &format!("{css}{EXTRA_CSS}"));
-    shared.render_template("single.html", &path, &ctx)
+
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn offers(&self, _: &RenderContext, guide: &GuideView) -> Vec<(String, &'static str)> {
+        vec![(
+            paths::single_file(guide.code(), &guide.corridor),
+            "download-single",
+        )]
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        if cx.purpose == Purpose::Check && !cx.checks_templates() {
+            return Ok(Done::default());
+        }
+        let Target::Guide(g) = target else {
+            return Ok(Done::default());
+        };
+        let guide = &cx.site.guides[g];
+        let path = guide.path(&paths::single_file(guide.code(), &guide.corridor));
+        let mut ctx = cx.base(guide.code(), "", &path);
+        ctx.insert("corridor_title", &guide.title.text);
+        ctx.insert("updated", &guide.updated.map(|d| d.to_string()));
+        ctx.insert("emergency", cx.emergency_value(g));
+        ctx.insert("contacts", cx.contacts_value(g));
+        ctx.insert("has_contacts_chapter", &guide.has_contacts_chapter);
+        // The site's images travel inside the file.
+        let chapters: Vec<ChapterContext> = guide
+            .chapters
+            .iter()
+            .map(|ch| {
+                cx.chapter_context(
+                    guide,
+                    ch,
+                    &cx.site.base_url,
+                    Mode::Print,
+                    Images::Inline(&cx.site.media),
+                )
+            })
+            .collect();
+        ctx.insert("chapters", &chapters);
+        let url = guide.url(&cx.site.base_url);
+        let qr = crate::qr::svg(&url).map_err(|e| Diagnostic::error(&guide.file, None, e))?;
+        let label = guide.t_args("qr-alt", &[("url", url.clone().into())]);
+        ctx.insert("qr", &inline_svg(&qr, &label));
+        ctx.insert("url", &url);
+        let css = cx
+            .site
+            .theme
+            .static_files
+            .get("style.css")
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        ctx.insert("css", &format!("{css}{EXTRA_CSS}"));
+        Ok(Done::file(
+            path.clone(),
+            cx.render_template("single.html", &path, &ctx)?,
+        ))
+    }
 }
 
 /// The QR code's SVG as an element of the page, named for screen readers.

@@ -1,32 +1,57 @@
 //! `contacts.vcf`: every contact of a guide as vCard 4.0 (RFC 6350), so a
 //! reader saves all numbers to the phone in one tap.
 
-use super::{html::Shared, Format};
-use crate::guide::{ContactView, Guide};
+use super::{Done, Output, Purpose, RenderContext, Scope, Target};
+use crate::diagnostic::Diagnostic;
+use crate::paths;
+use crate::view::{ContactView, GuideView};
 
-pub const FORMAT: Format = Format {
-    name: |_| "contacts.vcf".to_string(),
-    render: |shared: &Shared, gi| Ok(render(&shared.guides[gi]).into_bytes()),
-    label: "save-contacts",
-};
+pub struct VCard;
 
-pub fn render(guide: &Guide) -> String {
+impl Output for VCard {
+    fn name(&self) -> &'static str {
+        "vCard"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Guide
+    }
+
+    fn offers(&self, _: &RenderContext, _: &GuideView) -> Vec<(String, &'static str)> {
+        vec![(paths::VCARD.to_string(), "save-contacts")]
+    }
+
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        let Target::Guide(g) = target else {
+            return Ok(Done::default());
+        };
+        if cx.purpose == Purpose::Check {
+            return Ok(Done::default());
+        }
+        let guide = &cx.site.guides[g];
+        Ok(Done::file(
+            guide.path(paths::VCARD),
+            render(guide).into_bytes(),
+        ))
+    }
+}
+
+pub fn render(guide: &GuideView) -> String {
     let mut out = String::new();
     for c in &guide.contacts {
-        card(&mut out, guide, c);
+        card(&mut out, c);
     }
     out
 }
 
-fn card(out: &mut String, guide: &Guide, view: &ContactView) {
-    let c = view.contact;
+fn card(out: &mut String, c: &ContactView) {
     let mut line = |s: String| fold(out, &s);
     line("BEGIN:VCARD".into());
     line("VERSION:4.0".into());
-    let name = &view.name.text;
+    let name = &c.name.text;
     line(format!("FN:{}", escape(name)));
     line(format!("ORG:{}", escape(name)));
-    if let Some(tel) = c.tel() {
+    if let Some(tel) = &c.tel {
         line(format!("TEL;VALUE=uri;TYPE=voice:tel:{tel}"));
     }
     if let Some(w) = &c.whatsapp {
@@ -41,15 +66,15 @@ fn card(out: &mut String, guide: &Guide, view: &ContactView) {
     if let Some(u) = &c.url {
         line(format!("URL:{}", escape(u)));
     }
-    if let Some(u) = c.telegram_url() {
-        line(format!("URL;TYPE=telegram:{}", escape(&u)));
+    if let Some(u) = &c.telegram_url {
+        line(format!("URL;TYPE=telegram:{}", escape(u)));
     }
     // How far to trust the number travels with it into the phone's
     // address book.
     let note: Vec<String> = [
-        view.description.as_ref().map(|d| d.text.clone()),
-        view.hours.as_ref().map(|h| h.text.clone()),
-        guide.verified_text(c),
+        c.description.as_ref().map(|d| d.text.clone()),
+        c.hours.as_ref().map(|h| h.text.clone()),
+        c.verified_text.clone(),
     ]
     .into_iter()
     .flatten()

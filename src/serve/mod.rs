@@ -302,7 +302,7 @@ fn rebuild(shared: &Arc<Shared>, preview: &mut Preview, changed: &Changed) {
         "rebuilt {} in {} ms: {}",
         match &rendered {
             Selection::All => format!("{} files", update.files),
-            Selection::Some { guides, .. } => format!(
+            Selection::Only { guides, .. } => format!(
                 "{} files of {} {}",
                 update.files,
                 guides.len(),
@@ -319,7 +319,7 @@ fn rebuild(shared: &Arc<Shared>, preview: &mut Preview, changed: &Changed) {
             shared,
             generation,
             site,
-            preview.options().base_url.clone(),
+            preview.base_url().to_string(),
             &rendered,
         );
     }
@@ -362,7 +362,7 @@ fn hand_to_pdf_worker(
     for key in guides {
         let dirty = match rendered {
             Selection::All => true,
-            Selection::Some { guides, .. } => guides.contains(&key),
+            Selection::Only { guides, .. } => guides.contains(&key),
         };
         if dirty {
             work.dirty.insert(key, generation);
@@ -407,19 +407,18 @@ fn typeset_pdfs(
     base_url: &str,
     dirty: &BTreeMap<GuideKey, u64>,
 ) {
-    let jobs: Vec<render::PdfJob> = render::pdf_jobs(site)
-        .into_iter()
-        .filter(|job| {
-            dirty.contains_key(&(job.guide.corridor.slug.clone(), job.guide.lang.to_string()))
-        })
-        .collect();
+    let view = crate::view::SiteView::with_guides(site, base_url, |corridor, lang| {
+        dirty.contains_key(&(corridor.to_string(), lang.to_string()))
+    });
     // A build with errors hands over nothing: its predecessor's PDFs are
     // still the ones to make.
     let superseded = || shared.pdf_work.lock().unwrap().generation != generation;
     render::pdf::typeset_all(
-        &jobs,
-        |job| {
-            let key = (job.guide.corridor.slug.clone(), job.guide.lang.to_string());
+        &view.guides,
+        |guide| {
+            let key = (guide.corridor.clone(), guide.code().to_string());
+            let pdf = guide.path(&crate::paths::pdf_file(guide.code(), &guide.corridor));
+            let booklet = guide.path(&crate::paths::booklet_file(guide.code(), &guide.corridor));
             let done = || {
                 // Clean only if no newer build marked it dirty again.
                 let mut work = shared.pdf_work.lock().unwrap();
@@ -427,32 +426,28 @@ fn typeset_pdfs(
                     work.dirty.remove(&key);
                 }
             };
-            let Ok(markup) = job.markup(base_url) else {
+            let Ok(markup) = render::pdf::markup(guide, base_url, &mut |_, _| {}) else {
                 return done();
             };
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             markup.hash(&mut hasher);
             let hash = hasher.finish();
-            let unchanged = shared.pdf_markup.lock().unwrap().get(&job.path) == Some(&hash);
+            let unchanged = shared.pdf_markup.lock().unwrap().get(&pdf) == Some(&hash);
             if unchanged {
                 return done();
             }
-            match job.typeset(markup) {
+            match render::pdf::typeset(markup, guide, &view.media) {
                 Ok(typeset) if !superseded() => {
                     let mut pdfs = shared.pdfs.write().unwrap();
-                    pdfs.insert(job.path.clone(), Arc::new(typeset.guide));
-                    pdfs.insert(job.booklet.clone(), Arc::new(typeset.booklet));
+                    pdfs.insert(pdf.clone(), Arc::new(typeset.guide));
+                    pdfs.insert(booklet, Arc::new(typeset.booklet));
                     drop(pdfs);
-                    shared
-                        .pdf_markup
-                        .lock()
-                        .unwrap()
-                        .insert(job.path.clone(), hash);
+                    shared.pdf_markup.lock().unwrap().insert(pdf, hash);
                     done();
                 }
                 Ok(_) => {}
-                Err(d) => {
-                    diagnostic::report(&[d]);
+                Err(e) => {
+                    diagnostic::report(&[render::pdf::error(guide, e)]);
                     done();
                 }
             }

@@ -10,16 +10,16 @@
 //! | `content/_shared/contacts.yaml` | every guide and the site's own pages |
 //! | site.yaml, `locales/`, `themes/`, an image, a folder, anything else | everything |
 //!
-//! A guide's outputs are all the files under `<lang>/<corridor>/`; the
-//! glyph check and the page-weight warnings are kept per guide and per file
-//! the same way. While the site has errors nothing is rendered and what
+//! A guide's outputs are all the files under `<lang>/<corridor>/`; what
+//! the outputs find (the glyph check, message lengths, page weights) is
+//! kept per guide the same way. While the site has errors nothing is rendered and what
 //! changed is remembered, so the first good build after them re-renders all
 //! of it. Tests compare every step with a fresh `check` and a fresh render.
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Cache};
 use crate::model::{Scope, Site, SHARED};
-use crate::render::{self, GuideKey, RenderOptions, Selection};
+use crate::render::{self, Finding, GuideKey, Purpose, Selection};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,17 +44,15 @@ pub struct Update {
 
 pub struct Preview {
     root: PathBuf,
-    opts: RenderOptions,
+    base_url: String,
     load: Cache,
-    html: render::Cache,
     /// The model of the last update, errors or not.
     site: Option<Arc<Site>>,
     /// Diagnostics of the last update: exactly what `check` would say.
     diagnostics: Vec<Diagnostic>,
-    /// What [`crate::check_guide`] finds, per guide of `site`.
-    guide_checks: BTreeMap<GuideKey, Vec<Diagnostic>>,
-    /// Page-weight warnings of the last good render, by output file.
-    weights: BTreeMap<String, Diagnostic>,
+    /// What the outputs found, by the guide it is about (`None`: the
+    /// site's own outputs).
+    found: BTreeMap<Option<GuideKey>, Vec<Finding>>,
     /// The last good render's files (everything but the PDFs).
     files: BTreeMap<String, Arc<Vec<u8>>>,
     /// What changed since the last good render and is not shown yet.
@@ -65,17 +63,11 @@ impl Preview {
     pub fn new(root: &Path, base_url: &str) -> Preview {
         Preview {
             root: root.to_path_buf(),
-            opts: RenderOptions {
-                base_url: base_url.to_string(),
-                pdf: true,
-                progress: None,
-            },
+            base_url: base_url.to_string(),
             load: Cache::default(),
-            html: render::Cache::default(),
             site: None,
             diagnostics: Vec::new(),
-            guide_checks: BTreeMap::new(),
-            weights: BTreeMap::new(),
+            found: BTreeMap::new(),
             files: BTreeMap::new(),
             pending: None,
         }
@@ -97,20 +89,20 @@ impl Preview {
         &self.files
     }
 
-    pub fn options(&self) -> &RenderOptions {
-        &self.opts
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// Brings the preview up to date with the site folder after `changed`.
-    /// `made` holds the PDFs typeset so far (the home pages show their
-    /// sizes).
+    /// `made` holds the sizes of the PDFs typeset so far (the home pages
+    /// show them).
     pub fn update(&mut self, changed: &Changed, made: &BTreeMap<String, usize>) -> Update {
         let impact = self.forget(changed);
         let old = self.site.take();
         let loaded = load::load_with(&self.root, &mut self.load);
         let mut diagnostics = loaded.diagnostics;
         let Some(site) = loaded.site.map(Arc::new) else {
-            self.guide_checks.clear();
+            self.found.clear();
             self.pending = Some(Selection::All);
             crate::diagnostic::sort(&mut diagnostics);
             self.diagnostics = diagnostics;
@@ -123,34 +115,53 @@ impl Preview {
             Some(old) => impact.selection(old, &site),
             None => Selection::All,
         };
-
         diagnostics.extend(crate::check::check(&site, crate::today()));
-        self.check_guides(&site, &selection);
-        diagnostics.extend(self.guide_checks.values().flatten().cloned());
-        crate::diagnostic::sort(&mut diagnostics);
+        let model_ok = !diagnostics.iter().any(Diagnostic::is_error);
 
+        // With errors in the model nothing is shown, but what the outputs
+        // find is still looked for (as `check` does), and what changed is
+        // remembered for the first good render.
         let wanted = merge(self.pending.take(), selection);
+        let purpose = if model_ok {
+            Purpose::Preview
+        } else {
+            Purpose::Check
+        };
+        let memory = render::Memory::default();
+        let (report, errors) = crate::pipeline(
+            &site,
+            &crate::Run {
+                base_url: &self.base_url,
+                purpose,
+                pdf: true,
+                selection: &wanted,
+                sink: &memory,
+                progress: None,
+                sizes: made,
+            },
+        );
         let mut rendered = None;
         let mut files = 0;
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            self.pending = Some(wanted);
-        } else {
-            match render::render_html_selected(&site, &self.opts, made, &wanted, &self.html) {
-                Ok(output) => {
-                    files = output.files.len();
-                    self.replace(old.as_deref(), &site, &wanted, output);
-                    self.html.keep_only(&site);
+        match report {
+            Some(report) => {
+                self.replace_found(&site, &wanted, report.findings);
+                if model_ok {
+                    let made = memory.into_files();
+                    files = made.len();
+                    self.replace_files(old.as_deref(), &site, &wanted, made);
                     rendered = Some(wanted);
-                }
-                Err(errors) => {
-                    diagnostics.extend(errors);
+                } else {
                     self.pending = Some(wanted);
                 }
             }
+            None => {
+                if model_ok {
+                    diagnostics.extend(errors);
+                }
+                self.pending = Some(wanted);
+            }
         }
-        if !diagnostics.iter().any(Diagnostic::is_error) {
-            diagnostics.extend(self.weights.values().cloned());
-        }
+        diagnostics.extend(crate::check::findings(self.found.values().flatten()));
         crate::diagnostic::sort(&mut diagnostics);
         self.diagnostics = diagnostics;
         self.site = Some(site);
@@ -171,84 +182,69 @@ impl Preview {
         impact
     }
 
-    /// Runs [`crate::check_guide`] on the guides the change feeds (and any
-    /// not checked yet), resolving only those.
-    fn check_guides(&mut self, site: &Site, selection: &Selection) {
-        use rayon::prelude::*;
-        let current: BTreeSet<GuideKey> = site
-            .corridors
-            .iter()
-            .flat_map(|c| c.languages.iter().map(move |l| (c.slug.clone(), l.clone())))
-            .collect();
-        self.guide_checks.retain(|k, _| current.contains(k));
-        let stale: Vec<(&crate::model::Corridor, &str)> = site
-            .corridors
-            .iter()
-            .flat_map(|c| c.languages.iter().map(move |l| (c, l.as_str())))
-            .filter(|(c, l)| {
-                selection.has(&c.slug, l)
-                    || !self
-                        .guide_checks
-                        .contains_key(&(c.slug.clone(), l.to_string()))
-            })
-            .collect();
-        let found: Vec<(GuideKey, Vec<Diagnostic>)> = stale
-            .par_iter()
-            .map(|&(c, l)| {
-                let guide = crate::guide::Guide::new(site, c, l);
-                (
-                    (c.slug.clone(), l.to_string()),
-                    crate::check_guide(&guide, &site.config.base_url),
-                )
-            })
-            .collect();
-        self.guide_checks.extend(found);
+    /// Keeps what the outputs found for what was not re-rendered, and
+    /// takes the new findings for what was; guides that are gone go.
+    fn replace_found(
+        &mut self,
+        site: &Site,
+        selection: &Selection,
+        findings: Vec<(Option<GuideKey>, Finding)>,
+    ) {
+        let current = guide_keys(site);
+        self.found.retain(|key, _| match key {
+            None => !selection.site(),
+            Some(k) => current.contains(k) && !selection.has(&k.0, &k.1),
+        });
+        for (key, f) in findings {
+            self.found.entry(key).or_default().push(f);
+        }
     }
 
     /// Puts a render's files in place of the ones it supersedes: all of a
     /// re-rendered guide's folder, and the site's own files when those were
     /// rendered.
-    fn replace(
+    fn replace_files(
         &mut self,
         old: Option<&Site>,
         site: &Site,
         selection: &Selection,
-        output: render::Output,
+        made: BTreeMap<String, Vec<u8>>,
     ) {
         match selection {
-            Selection::All => {
-                self.files.clear();
-                self.weights.clear();
-            }
-            Selection::Some { guides, site_pages } => {
-                let dirs: Vec<String> = guides
-                    .iter()
-                    .map(|(corridor, lang)| format!("{lang}/{corridor}/"))
-                    .collect();
-                let mut all_dirs: BTreeSet<String> = guide_dirs(site);
+            Selection::All => self.files.clear(),
+            Selection::Only {
+                guides,
+                site: site_files,
+            } => {
+                let mut known = guide_keys(site);
                 if let Some(old) = old {
-                    all_dirs.extend(guide_dirs(old));
+                    known.extend(guide_keys(old));
                 }
-                let superseded = |path: &str| {
-                    dirs.iter().any(|d| path.starts_with(d.as_str()))
-                        || (*site_pages && !all_dirs.iter().any(|d| path.starts_with(d.as_str())))
+                let superseded = |path: &str| match crate::paths::guide_of(path) {
+                    Some((lang, corridor)) => {
+                        let key = (corridor.to_string(), lang.to_string());
+                        if known.contains(&key) {
+                            guides.contains(&key)
+                        } else {
+                            *site_files
+                        }
+                    }
+                    None => *site_files,
                 };
                 self.files.retain(|path, _| !superseded(path));
-                self.weights.retain(|path, _| !superseded(path));
             }
         }
-        for (path, bytes) in output.files {
+        for (path, bytes) in made {
             self.files.insert(path, Arc::new(bytes));
         }
-        self.weights.extend(output.warnings);
     }
 }
 
-/// `<lang>/<corridor>/` of every guide of `site`.
-fn guide_dirs(site: &Site) -> BTreeSet<String> {
+/// (corridor, language) of every guide of `site`.
+fn guide_keys(site: &Site) -> BTreeSet<GuideKey> {
     site.corridors
         .iter()
-        .flat_map(|c| c.languages.iter().map(move |l| format!("{l}/{}/", c.slug)))
+        .flat_map(|c| c.languages.iter().map(move |l| (c.slug.clone(), l.clone())))
         .collect()
 }
 
@@ -257,19 +253,19 @@ fn merge(a: Option<Selection>, b: Selection) -> Selection {
         (None, b) => b,
         (Some(Selection::All), _) | (_, Selection::All) => Selection::All,
         (
-            Some(Selection::Some {
+            Some(Selection::Only {
                 guides: mut g1,
-                site_pages: s1,
+                site: s1,
             }),
-            Selection::Some {
+            Selection::Only {
                 guides: g2,
-                site_pages: s2,
+                site: s2,
             },
         ) => {
             g1.extend(g2);
-            Selection::Some {
+            Selection::Only {
                 guides: g1,
-                site_pages: s1 || s2,
+                site: s1 || s2,
             }
         }
     }
@@ -345,9 +341,9 @@ impl Impact {
         } = self
         else {
             return match self {
-                Impact::Nothing => Selection::Some {
+                Impact::Nothing => Selection::Only {
                     guides: BTreeSet::new(),
-                    site_pages: false,
+                    site: false,
                 },
                 _ => Selection::All,
             };
@@ -368,9 +364,9 @@ impl Impact {
         // A page can start or stop showing an image, which is published
         // with the site's own files.
         let images_moved = !old.media.keys().eq(new.media.keys());
-        Selection::Some {
+        Selection::Only {
             guides,
-            site_pages: *shared_contacts || !corridors.is_empty() || images_moved,
+            site: *shared_contacts || !corridors.is_empty() || images_moved,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! the file it changed.
 
 use crate::support::*;
-use pocketguide::render::{self, RenderOptions, Selection};
+use pocketguide::render::{self, Purpose, Selection};
 use pocketguide::serve::preview::{Changed, Preview};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,16 +57,25 @@ fn assert_same_as_fresh(preview: &Preview, root: &Path, step: &str) {
     }
     let loaded = pocketguide::load::load(root);
     let site = loaded.site.expect("site loads");
-    let opts = RenderOptions {
-        base_url: preview.options().base_url.clone(),
-        pdf: true,
-        progress: None,
-    };
-    let output = render::render_html(&site, &opts, &BTreeMap::new()).expect("renders");
+    let memory = render::Memory::default();
+    let (report, _) = pocketguide::pipeline(
+        &site,
+        &pocketguide::Run {
+            base_url: preview.base_url(),
+            purpose: Purpose::Preview,
+            pdf: true,
+            selection: &Selection::All,
+            sink: &memory,
+            progress: None,
+            sizes: &BTreeMap::new(),
+        },
+    );
+    report.expect("renders");
+    let files = memory.into_files();
     let ours: BTreeSet<&String> = preview.files().keys().collect();
-    let theirs: BTreeSet<&String> = output.files.keys().collect();
+    let theirs: BTreeSet<&String> = files.keys().collect();
     assert_eq!(ours, theirs, "the files after {step}");
-    for (path, bytes) in &output.files {
+    for (path, bytes) in &files {
         assert!(
             preview.files()[path].as_slice() == bytes.as_slice(),
             "{path} differs from a fresh render after {step}"
@@ -77,10 +86,10 @@ fn assert_same_as_fresh(preview: &Preview, root: &Path, step: &str) {
 fn guides(selection: &Selection) -> Vec<String> {
     match selection {
         Selection::All => vec!["everything".into()],
-        Selection::Some { guides, site_pages } => guides
+        Selection::Only { guides, site } => guides
             .iter()
             .map(|(c, l)| format!("{c}/{l}"))
-            .chain(site_pages.then(|| "site pages".to_string()))
+            .chain(site.then(|| "site pages".to_string()))
             .collect(),
     }
 }

@@ -538,17 +538,22 @@ fn live_reload_streams_never_lock_readers_out() {
     for _ in 0..5 {
         assert_eq!(get(p, "/en/kg-fi/intro/").status, 200);
     }
-    // All but the newest few were closed by the server.
-    let mut closed = 0;
-    let mut seen = Vec::new();
-    for mut s in streams {
-        s.set_read_timeout(Some(Duration::from_millis(300)))
-            .unwrap();
-        let mut buf = Vec::new();
-        if s.read_to_end(&mut buf).is_ok() {
-            closed += 1;
-        }
-        seen.push(String::from_utf8_lossy(&buf[..buf.len().min(12)]).into_owned());
+    // All but the newest few are closed by the server (a busy machine may
+    // take a moment to wake their threads).
+    let mut open: Vec<TcpStream> = streams;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while open.len() > 20 && Instant::now() < deadline {
+        open.retain_mut(|s| {
+            s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+            let mut buf = [0u8; 4096];
+            loop {
+                match s.read(&mut buf) {
+                    Ok(0) => return false,
+                    Ok(_) => continue,
+                    Err(_) => return true,
+                }
+            }
+        });
     }
-    assert!(closed >= 60, "only {closed} of 80 streams closed: {seen:?}");
+    assert!(open.len() <= 20, "{} of 80 streams still open", open.len());
 }
