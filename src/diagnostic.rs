@@ -1,6 +1,6 @@
 //! Diagnostics are data: every stage appends to a list instead of bailing out,
 //! so one run reports every problem in the site. Printing happens in one place
-//! (`Diagnostic::render`), shared by `build`, `check` and `serve`.
+//! ([`report`] and [`report_first`]), shared by `build`, `check` and `serve`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -37,7 +37,7 @@ pub fn load(root: &Path) -> Loaded {
 /// every load, so a load with a cache gives exactly what a fresh one gives.
 #[derive(Default)]
 pub struct Cache {
-    files: Option<(Files, Vec<Diagnostic>)>,
+    files: Option<(Found, Vec<Diagnostic>)>,
     pages: HashMap<PathBuf, CachedPage>,
     contacts: HashMap<PathBuf, (ContactFile, Vec<Diagnostic>)>,
     corridors: HashMap<PathBuf, (Option<Corridor>, Vec<Diagnostic>)>,
@@ -94,7 +94,7 @@ fn is_site_file(rel: &Path) -> bool {
 /// `corridors` where they are cached there.
 fn load_corridors(
     root: &Path,
-    files: &Files,
+    files: &Found,
     contacts: &mut HashMap<PathBuf, (ContactFile, Vec<Diagnostic>)>,
     corridors: &mut HashMap<PathBuf, (Option<Corridor>, Vec<Diagnostic>)>,
 ) -> (ContactFile, Vec<Corridor>, Vec<Diagnostic>) {
@@ -145,7 +145,7 @@ fn load_corridors(
 
 /// Reads, in parallel, the pages `files` lists that `cache` lacks, and drops
 /// from it those no longer listed.
-fn load_pages(root: &Path, files: &Files, cache: &mut HashMap<PathBuf, CachedPage>) {
+fn load_pages(root: &Path, files: &Found, cache: &mut HashMap<PathBuf, CachedPage>) {
     let fresh: Vec<(PathBuf, CachedPage)> = files
         .pages
         .par_iter()
@@ -262,7 +262,7 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
 
 /// The files of a site, found by walking `content/` once.
 #[derive(Default, Clone)]
-struct Files {
+struct Found {
     shared_contacts: Option<PathBuf>,
     /// (slug, corridor.yaml, contacts.yaml)
     corridors: Vec<(String, Option<PathBuf>, Option<PathBuf>)>,
@@ -270,8 +270,8 @@ struct Files {
     pages: Vec<(Scope, String, String, PathBuf)>,
 }
 
-fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
-    let mut files = Files::default();
+fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
+    let mut files = Found::default();
     let content = root.join("content");
     if !content.is_dir() {
         diags.push(Diagnostic::error(

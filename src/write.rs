@@ -20,10 +20,6 @@ const MARKER_TEXT: &str =
     "This folder was made by `pocketguide build`, which replaces it as a whole\n\
 on every build. It refuses to replace any non-empty folder without this file.\n";
 
-/// The site's source folders: an output inside one would be read back as
-/// content (or strings, or theme) by the next `check`.
-const SOURCE_DIRS: [&str; 3] = ["content", "locales", "themes"];
-
 /// Refuses an output folder that would put the user's files at risk: the
 /// site itself, a folder containing it, a file, or a non-empty folder that
 /// pocketguide did not write. Returns the absolute output path.
@@ -52,7 +48,7 @@ pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
             ));
         }
     }
-    if let Some(dir) = SOURCE_DIRS
+    if let Some(dir) = crate::source::SOURCE_DIRS
         .iter()
         .find(|d| out_abs.starts_with(site.join(d)))
     {

@@ -68,7 +68,7 @@ pub fn render(doc: &Doc, slug: &str, mode: Mode, images: Images<'_>) -> String {
     if !sanitize {
         return w.out;
     }
-    match images {
+    let clean = match images {
         Images::Files => sanitizer().clean(&w.out).to_string(),
         Images::Inline(media) => {
             // Site images travel inside the file; the sanitiser has already
@@ -87,7 +87,35 @@ pub fn render(doc: &Doc, slug: &str, mode: Mode, images: Images<'_>) -> String {
             });
             b.clean(&w.out).to_string()
         }
+    };
+    images_with_sources(clean)
+}
+
+/// Raw HTML's images whose address the sanitiser dropped (another host, a
+/// file that is not the site's) are left as their description: an `<img>`
+/// without `src` is invalid HTML and shows nothing. The sanitiser's output
+/// is regular (every `<` of text and attributes escaped), so each `<img`
+/// here is a tag.
+pub(crate) fn images_with_sources(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
     }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<img") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let tag = &rest[at..end];
+        if crate::markdown::attribute(tag, "src").is_some() {
+            out.push_str(tag);
+        } else if let Some(alt) = crate::markdown::attribute(tag, "alt") {
+            // Escaped for an attribute, which is escaped enough for text.
+            out.push_str(&alt);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Raw HTML, and a footnote inside a link (which would nest one link in

@@ -46,7 +46,7 @@ enum Msg {
 }
 
 /// Served files: output path → bytes.
-type Files = BTreeMap<String, Arc<Vec<u8>>>;
+type Served = BTreeMap<String, Arc<Vec<u8>>>;
 
 /// State shared by the builder, the PDF worker and the HTTP threads.
 pub(crate) struct Shared {
@@ -57,9 +57,9 @@ pub(crate) struct Shared {
     /// Bumped by every build; PDF work of an older build stops.
     generation: AtomicU64,
     /// The last good build's files, PDFs apart.
-    files: RwLock<Arc<Files>>,
+    files: RwLock<Arc<Served>>,
     /// The PDFs typeset so far, by output path.
-    pdfs: RwLock<Files>,
+    pdfs: RwLock<Served>,
     /// A6 guide path → the hash of the Typst markup its PDFs were made from.
     pdf_markup: Mutex<HashMap<String, u64>>,
     /// Guides whose PDFs may be out of date, with the generation that said
@@ -117,8 +117,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         errors: RwLock::new(None),
         clients: Mutex::new(Vec::new()),
         generation: AtomicU64::new(0),
-        files: RwLock::new(Arc::new(Files::new())),
-        pdfs: RwLock::new(Files::new()),
+        files: RwLock::new(Arc::new(Served::new())),
+        pdfs: RwLock::new(Served::new()),
         pdf_markup: Mutex::new(HashMap::new()),
         pdf_work: Mutex::new(PdfWork::default()),
         pdf_wanted: Condvar::new(),
@@ -167,7 +167,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         .map_err(|e| Error::Io(format!("cannot watch {}: {e}", root.display())))?;
     let mut watched = Vec::new();
     let mut watch_sources = |watcher: &mut notify::RecommendedWatcher| {
-        for dir in SOURCE_DIRS {
+        for dir in crate::source::SOURCE_DIRS {
             let path = root.join(dir);
             if path.is_dir()
                 && !watched.contains(&path)
@@ -249,9 +249,6 @@ fn log(text: impl std::fmt::Display) {
 const DEBOUNCE_MS: u64 = 10;
 const DEBOUNCE_MAX_MS: u64 = 200;
 
-/// The folders a site is built from, besides site.yaml.
-const SOURCE_DIRS: [&str; 3] = ["content", "locales", "themes"];
-
 /// Whether a changed path is something the site is built from: site.yaml
 /// or a file below a source folder, but not editors' swap and backup files.
 fn is_source(root: &Path, path: &Path) -> bool {
@@ -269,7 +266,7 @@ fn is_source(root: &Path, path: &Path) -> bool {
     let editor_file = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
     match top.as_deref() {
         Some("site.yaml") => true,
-        Some(dir) if SOURCE_DIRS.contains(&dir) => !editor_file,
+        Some(dir) if crate::source::SOURCE_DIRS.contains(&dir) => !editor_file,
         _ => false,
     }
 }

@@ -276,7 +276,7 @@ fn merge(a: Option<Selection>, b: Selection) -> Selection {
 enum Impact {
     #[default]
     Nothing,
-    Some {
+    Changed {
         /// Chapters edited: (the page's scope, its slug).
         pages: BTreeSet<(Scope, String)>,
         /// Corridors whose corridor.yaml or contacts.yaml changed.
@@ -298,13 +298,13 @@ impl Impact {
             return;
         }
         if matches!(self, Impact::Nothing) {
-            *self = Impact::Some {
+            *self = Impact::Changed {
                 pages: BTreeSet::new(),
                 corridors: BTreeSet::new(),
                 shared_contacts: false,
             };
         }
-        let Impact::Some {
+        let Impact::Changed {
             pages,
             corridors,
             shared_contacts,
@@ -334,7 +334,7 @@ impl Impact {
 
     /// The outputs the change feeds, in the model before (`old`) and after.
     fn selection(&self, old: &Site, new: &Site) -> Selection {
-        let Impact::Some {
+        let Impact::Changed {
             pages,
             corridors,
             shared_contacts,

@@ -4,6 +4,7 @@
 mod booklet;
 mod build;
 mod check;
+mod diagnostics;
 mod example;
 mod incremental;
 mod new_site;

@@ -276,7 +276,20 @@ proptest! {
         write(root.join(SOURCES[which]), "");
         fs::write(root.join(SOURCES[which]), &bytes).unwrap();
         let (_, diags) = load_and_check(&root).unwrap();
-        let _ = diags;
+        let file = Path::new(SOURCES[which]);
+        // Every problem names a file relative to the site.
+        for d in &diags {
+            prop_assert!(d.file.is_relative(), "{d}");
+        }
+        // Bytes that are not UTF-8 are an error at this file, at the line
+        // of the first bad byte.
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            prop_assert!(
+                diags.iter().any(|d| d.is_error() && d.file == file && d.line == Some(line)),
+                "{file:?} is not UTF-8 from line {line}: {diags:?}"
+            );
+        }
     }
 
     /// Text that is almost a valid file: YAML and Markdown structure with
@@ -294,7 +307,26 @@ proptest! {
             hours: "H".into(), body: "B".into(),
         });
         write(root.join(SOURCES[which]), &text);
-        let _ = check_site(&root).unwrap();
+        let diags = check_site(&root).unwrap();
+        let file = Path::new(SOURCES[which]);
+        for d in &diags {
+            prop_assert!(d.file.is_relative(), "{d}");
+        }
+        // YAML that does not parse is an error at its file.
+        let yaml = SOURCES[which].ends_with(".yaml");
+        if yaml && serde_yaml::from_str::<serde_yaml::Value>(&text).is_err() {
+            prop_assert!(
+                diags.iter().any(|d| d.is_error() && d.file == file),
+                "{file:?} does not parse: {diags:?}"
+            );
+        }
+        // A page without its front matter is an error at line 1.
+        if which == 3 && !text.starts_with("---\n") {
+            prop_assert!(
+                diags.iter().any(|d| d.is_error() && d.file == file && d.line == Some(1)),
+                "{diags:?}"
+            );
+        }
     }
 }
 

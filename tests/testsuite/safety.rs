@@ -74,3 +74,29 @@ fn remote_images_are_reported_and_dropped() {
         assert!(run.stderr.contains(at), "missing `{at}` in\n{}", run.stderr);
     }
 }
+
+/// A raw image whose address is dropped (another host, a file that is not
+/// the site's) leaves its description: never an `<img>` without `src`,
+/// which the Nu HTML Checker rejects, in the pages, print.html or the
+/// one-file guide.
+#[test]
+fn raw_images_without_an_address_leave_their_description() {
+    let site = fixture("xss");
+    site.build().assert_code(0);
+    let mut checked = 0;
+    for f in tree(&site.out())
+        .iter()
+        .filter(|f| f.ends_with(".html") && f.contains("kg-fi/"))
+    {
+        let html = site.read_out(f);
+        for (i, _) in html.match_indices("<img") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            assert!(tag.contains(" src=\""), "{f}: {tag}");
+        }
+        if html.contains("Harmless") {
+            assert!(html.contains("tracker"), "{f} lost the image's description");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "the page, print.html and the one-file guide");
+}
