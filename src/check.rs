@@ -232,7 +232,18 @@ fn check_corridor(
     }
 
     check_emergency_hours(site, corridor, d);
+    check_chapters(site, corridor, declared, d);
+}
 
+/// The corridor's chapter list: names, repeats, pages that exist in some
+/// language it publishes, and each translation's state.
+fn check_chapters(
+    site: &Site,
+    corridor: &Corridor,
+    declared: &HashSet<&str>,
+    d: &mut Vec<Diagnostic>,
+) {
+    let file = corridor.file.as_path();
     let mut seen = HashSet::new();
     for chapter in &corridor.chapters {
         let slug = chapter.slug.as_str();
@@ -290,13 +301,28 @@ fn check_corridor(
             .iter()
             .filter(|l| declared.contains(l.as_str()))
         {
-            match translations::status(site, corridor, slug, lang) {
-                Some(Status::Missing) => {
-                    let shown = match site.chapter_text(corridor, lang, slug) {
-                        ChapterText::Fallback { page } => page.lang.as_str(),
-                        _ => "no",
-                    };
-                    d.push(Diagnostic::warning(
+            check_translation(site, corridor, chapter, lang, d);
+        }
+    }
+}
+
+/// A chapter in a language that is not the source's: missing (it falls
+/// back) or outdated are warnings.
+fn check_translation(
+    site: &Site,
+    corridor: &Corridor,
+    chapter: &ChapterRef,
+    lang: &str,
+    d: &mut Vec<Diagnostic>,
+) {
+    let (file, slug) = (corridor.file.as_path(), chapter.slug.as_str());
+    match translations::status(site, corridor, slug, lang) {
+        Some(Status::Missing) => {
+            let shown = match site.chapter_text(corridor, lang, slug) {
+                ChapterText::Fallback { page } => page.lang.as_str(),
+                _ => "no",
+            };
+            d.push(Diagnostic::warning(
                         file,
                         Some(chapter.line),
                         format!(
@@ -304,22 +330,21 @@ fn check_corridor(
                             corridor.slug
                         ),
                     ));
-                }
-                Some(Status::Outdated) => {
-                    let ChapterText::Own { page, .. } = site.chapter_text(corridor, lang, slug)
-                    else {
-                        continue;
-                    };
-                    let source = site
-                        .chapter_page(corridor, &corridor.source_language, slug)
-                        .map(|p| crate::diagnostic::display_path(&p.file))
-                        .unwrap_or_default();
-                    let why = if page.source_hash.is_none() {
-                        "has no source_hash".to_string()
-                    } else {
-                        format!("{source} has changed since it was translated")
-                    };
-                    d.push(Diagnostic::warning(
+        }
+        Some(Status::Outdated) => {
+            let ChapterText::Own { page, .. } = site.chapter_text(corridor, lang, slug) else {
+                return;
+            };
+            let source = site
+                .chapter_page(corridor, &corridor.source_language, slug)
+                .map(|p| crate::diagnostic::display_path(&p.file))
+                .unwrap_or_default();
+            let why = if page.source_hash.is_none() {
+                "has no source_hash".to_string()
+            } else {
+                format!("{source} has changed since it was translated")
+            };
+            d.push(Diagnostic::warning(
                         &page.file,
                         Some(page.line_of("source_hash")),
                         format!(
@@ -327,10 +352,8 @@ fn check_corridor(
                             crate::diagnostic::display_path(&page.file)
                         ),
                     ));
-                }
-                _ => {}
-            }
         }
+        _ => {}
     }
 }
 

@@ -135,49 +135,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         .site
         .canonicalize()
         .map_err(|e| Error::Usage(format!("cannot open {}: {e}", opts.site.display())))?;
-    let watched_root = root.clone();
-    let mut watcher = notify::recommended_watcher(move |r: notify::Result<notify::Event>| {
-        let Ok(event) = r else {
-            let _ = tx.send(Msg::Rescan);
-            return;
-        };
-        if event.need_rescan() {
-            let _ = tx.send(Msg::Rescan);
-            return;
-        }
-        // Reads are events too (a build reads every file): only changes count.
-        let change = matches!(
-            event.kind,
-            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
-        );
-        let paths: Vec<PathBuf> = event
-            .paths
-            .into_iter()
-            .filter(|p| is_source(&watched_root, p))
-            .collect();
-        if change && !paths.is_empty() {
-            let _ = tx.send(Msg::Changed(paths));
-        }
-    })
-    .map_err(|e| Error::Io(format!("cannot watch files: {e}")))?;
-    // Only the sources: a recursive watch of the site root would also see
-    // `target/` or `public/` and rebuild in a loop.
-    watcher
-        .watch(&root, RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", root.display())))?;
-    let mut watched = Vec::new();
-    let mut watch_sources = |watcher: &mut notify::RecommendedWatcher| {
-        for dir in crate::source::SOURCE_DIRS {
-            let path = root.join(dir);
-            if path.is_dir()
-                && !watched.contains(&path)
-                && watcher.watch(&path, RecursiveMode::Recursive).is_ok()
-            {
-                watched.push(path);
-            }
-        }
-    };
-    watch_sources(&mut watcher);
+    let mut watcher = Sources::watch(&root, tx)?;
     let worker = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("serve-pdf".into())
@@ -190,52 +148,114 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
     if opts.open {
         open_browser(&url);
     }
-
-    while let Ok(msg) = rx.recv() {
-        let mut changed = match msg {
-            Msg::Changed(paths) => Some(paths),
-            Msg::Rescan => None,
-            Msg::Stop => break,
-        };
-        // One save is often several events (write, rename, chmod): take
-        // them until they stop for a moment, then build once.
-        let mut stop = false;
-        let first = Instant::now();
-        while first.elapsed() < Duration::from_millis(DEBOUNCE_MAX_MS) {
-            match rx.recv_timeout(Duration::from_millis(DEBOUNCE_MS)) {
-                Ok(Msg::Changed(paths)) => {
-                    if let Some(all) = &mut changed {
-                        all.extend(paths);
-                    }
-                }
-                Ok(Msg::Rescan) => changed = None,
-                Ok(Msg::Stop) => stop = true,
-                Err(_) => break,
-            }
-        }
-        if stop {
-            break;
-        }
+    while let Some(changed) = next_change(&rx, &root) {
         // A source folder created since the start is watched from now on.
-        watch_sources(&mut watcher);
-        let changed = match changed {
-            Some(paths) => {
-                let mut rel: Vec<PathBuf> = paths
-                    .iter()
-                    .filter_map(|p| p.strip_prefix(&root).ok())
-                    .map(Path::to_path_buf)
-                    .collect();
-                rel.sort();
-                rel.dedup();
-                Changed::Files(rel)
-            }
-            None => Changed::Everything,
-        };
+        watcher.watch_new_folders();
         rebuild(&shared, &mut preview, &changed);
     }
     drop(watcher);
     log("stopped");
     Ok(())
+}
+
+/// The watcher of a site's sources: site.yaml and the source folders, not
+/// the root recursively (that would also see `target/` or `public/` and
+/// rebuild in a loop).
+struct Sources {
+    root: PathBuf,
+    watcher: notify::RecommendedWatcher,
+    watched: Vec<PathBuf>,
+}
+
+impl Sources {
+    fn watch(root: &Path, tx: mpsc::Sender<Msg>) -> Result<Sources, Error> {
+        let watched_root = root.to_path_buf();
+        let mut watcher = notify::recommended_watcher(move |r: notify::Result<notify::Event>| {
+            let Ok(event) = r else {
+                let _ = tx.send(Msg::Rescan);
+                return;
+            };
+            if event.need_rescan() {
+                let _ = tx.send(Msg::Rescan);
+                return;
+            }
+            // Reads are events too (a build reads every file): only changes
+            // count.
+            let change = matches!(
+                event.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
+            );
+            let paths: Vec<PathBuf> = event
+                .paths
+                .into_iter()
+                .filter(|p| is_source(&watched_root, p))
+                .collect();
+            if change && !paths.is_empty() {
+                let _ = tx.send(Msg::Changed(paths));
+            }
+        })
+        .map_err(|e| Error::Io(format!("cannot watch files: {e}")))?;
+        watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| Error::Io(format!("cannot watch {}: {e}", root.display())))?;
+        let mut sources = Sources {
+            root: root.to_path_buf(),
+            watcher,
+            watched: Vec::new(),
+        };
+        sources.watch_new_folders();
+        Ok(sources)
+    }
+
+    /// Watches each source folder that exists and is not watched yet.
+    fn watch_new_folders(&mut self) {
+        for dir in crate::source::SOURCE_DIRS {
+            let path = self.root.join(dir);
+            if path.is_dir()
+                && !self.watched.contains(&path)
+                && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.push(path);
+            }
+        }
+    }
+}
+
+/// Waits for the next save: one save is often several events (write,
+/// rename, chmod), so they are taken until they stop for a moment.
+/// `None` when serve is to stop.
+fn next_change(rx: &mpsc::Receiver<Msg>, root: &Path) -> Option<Changed> {
+    let mut changed = match rx.recv().ok()? {
+        Msg::Changed(paths) => Some(paths),
+        Msg::Rescan => None,
+        Msg::Stop => return None,
+    };
+    let first = Instant::now();
+    while first.elapsed() < Duration::from_millis(DEBOUNCE_MAX_MS) {
+        match rx.recv_timeout(Duration::from_millis(DEBOUNCE_MS)) {
+            Ok(Msg::Changed(paths)) => {
+                if let Some(all) = &mut changed {
+                    all.extend(paths);
+                }
+            }
+            Ok(Msg::Rescan) => changed = None,
+            Ok(Msg::Stop) => return None,
+            Err(_) => break,
+        }
+    }
+    Some(match changed {
+        Some(paths) => {
+            let mut rel: Vec<PathBuf> = paths
+                .iter()
+                .filter_map(|p| p.strip_prefix(root).ok())
+                .map(Path::to_path_buf)
+                .collect();
+            rel.sort();
+            rel.dedup();
+            Changed::Files(rel)
+        }
+        None => Changed::Everything,
+    })
 }
 
 /// A line for the editor's terminal; a closed terminal is no reason to stop

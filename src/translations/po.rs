@@ -316,75 +316,163 @@ pub struct Imported {
 /// is checked against the current source first; on any mismatch nothing is
 /// written and each is reported at its line of the PO file.
 pub fn import(site: &Site, po_path: &Path) -> Result<Imported, Vec<Diagnostic>> {
-    let shown = po_path.to_path_buf();
-    let err = |line: Option<usize>, m: String| Diagnostic::error(&shown, line, m);
-    let bytes = std::fs::read(po_path).map_err(|e| vec![err(None, format!("cannot read: {e}"))])?;
+    let bytes = std::fs::read(po_path).map_err(|e| {
+        vec![Diagnostic::error(
+            po_path,
+            None,
+            format!("cannot read: {e}"),
+        )]
+    })?;
     let text = crate::source::text_from_bytes(po_path, bytes).map_err(|d| vec![d])?;
-    let file = parse_po(&text).map_err(|e| vec![err(None, format!("not a PO file: {e}"))])?;
-    let head = |key: &str| {
-        file.headers
-            .iter()
-            .find(|h| h.key.eq_ignore_ascii_case(key))
-            .map(|h| h.value.trim().to_string())
-    };
-    let (Some(slug), Some(lang)) = (head(CORRIDOR_HEADER), head("Language")) else {
-        return Err(vec![err(
-            Some(1),
-            format!("the header has no `Language` or `{CORRIDOR_HEADER}`: import PO files that pocketguide exported"),
-        )]);
-    };
-    let corridor = site
-        .corridors
-        .iter()
-        .find(|c| c.slug == slug && c.publishes(&lang) && c.source_language != lang)
-        .ok_or_else(|| {
-            vec![err(
+    let po = Po::parse(site, po_path, &text)?;
+    let pages = po.pages(site)?;
+    let mut done = Imported::default();
+    for page in pages {
+        write_page(site, &po.lang, page, &mut done)?;
+    }
+    Ok(done)
+}
+
+/// A PO file being imported, checked against the site it is for.
+struct Po<'a> {
+    path: &'a Path,
+    text: &'a str,
+    file: PoFile,
+    corridor: &'a Corridor,
+    lang: String,
+}
+
+/// A page's translation as the PO file gives it, every entry matched to
+/// the current source block: (translation, fuzzy) per block.
+struct PageImport<'a> {
+    slug: String,
+    source: &'a Page,
+    source_text: String,
+    blocks: Vec<Block>,
+    translations: Vec<Option<(String, bool)>>,
+}
+
+impl<'a> Po<'a> {
+    fn err(&self, line: Option<usize>, m: String) -> Diagnostic {
+        Diagnostic::error(self.path, line, m)
+    }
+
+    /// Parses the file and finds the corridor and language its header
+    /// names.
+    fn parse(site: &'a Site, path: &'a Path, text: &'a str) -> Result<Po<'a>, Vec<Diagnostic>> {
+        let err = |line: Option<usize>, m: String| vec![Diagnostic::error(path, line, m)];
+        let file = parse_po(text).map_err(|e| err(None, format!("not a PO file: {e}")))?;
+        let head = |key: &str| {
+            file.headers
+                .iter()
+                .find(|h| h.key.eq_ignore_ascii_case(key))
+                .map(|h| h.value.trim().to_string())
+        };
+        let (Some(slug), Some(lang)) = (head(CORRIDOR_HEADER), head("Language")) else {
+            return Err(err(
                 Some(1),
-                format!("corridor '{slug}' is not translated into '{lang}' in this site"),
-            )]
-        })?;
-    let line_of = |ctxt: &str| {
+                format!("the header has no `Language` or `{CORRIDOR_HEADER}`: import PO files that pocketguide exported"),
+            ));
+        };
+        let corridor = site
+            .corridors
+            .iter()
+            .find(|c| c.slug == slug && c.publishes(&lang) && c.source_language != lang)
+            .ok_or_else(|| {
+                err(
+                    Some(1),
+                    format!("corridor '{slug}' is not translated into '{lang}' in this site"),
+                )
+            })?;
+        Ok(Po {
+            path,
+            text,
+            file,
+            corridor,
+            lang,
+        })
+    }
+
+    /// The line of the first entry with this context.
+    fn line_of(&self, ctxt: &str) -> Option<usize> {
         let needle = format!("msgctxt {}", po_string(ctxt));
-        text.lines()
+        self.text
+            .lines()
             .position(|l| l.starts_with(&needle))
             .map(|i| i + 1)
-    };
-    // Entries by chapter, in file order.
-    let mut by_slug: BTreeMap<String, Vec<&PoItem>> = BTreeMap::new();
-    let mut errors = malformed(&file.items, &text, &err);
-    for item in &file.items {
-        let ctxt = item.msgctxt.as_deref().unwrap_or("");
-        match ctxt.split_once('/') {
-            Some((s, _)) if corridor.has_chapter(s) && s != CONTACTS_CHAPTER => {
-                by_slug.entry(s.to_string()).or_default().push(item)
+    }
+
+    /// Every page the file translates, each entry checked against the
+    /// current source page; all problems, or nothing.
+    fn pages(&self, site: &'a Site) -> Result<Vec<PageImport<'a>>, Vec<Diagnostic>> {
+        // Entries by chapter, in file order.
+        let mut by_slug: BTreeMap<String, Vec<&PoItem>> = BTreeMap::new();
+        let mut errors = malformed(&self.file.items, self.text, &|l, m| self.err(l, m));
+        for item in &self.file.items {
+            let ctxt = item.msgctxt.as_deref().unwrap_or("");
+            match ctxt.split_once('/') {
+                Some((s, _)) if self.corridor.has_chapter(s) && s != CONTACTS_CHAPTER => {
+                    by_slug.entry(s.to_string()).or_default().push(item)
+                }
+                _ => errors.push(self.err(
+                    self.line_of(ctxt),
+                    format!(
+                        "entry '{ctxt}' names no chapter of corridor '{}'",
+                        self.corridor.slug
+                    ),
+                )),
             }
-            _ => errors.push(err(
-                line_of(ctxt),
-                format!("entry '{ctxt}' names no chapter of corridor '{slug}'"),
-            )),
+        }
+        let mut pages = Vec::new();
+        for (s, items) in &by_slug {
+            let corridor = self.corridor;
+            let Some(source) = site.chapter_page(corridor, &corridor.source_language, s) else {
+                continue;
+            };
+            let Some((source_text, blocks)) = page_blocks(site, source) else {
+                continue;
+            };
+            let translations = self.match_entries(s, source, &blocks, items, &mut errors);
+            pages.push(PageImport {
+                slug: s.clone(),
+                source,
+                source_text,
+                blocks,
+                translations,
+            });
+        }
+        if errors.is_empty() {
+            Ok(pages)
+        } else {
+            Err(errors)
         }
     }
-    let mut pages = Vec::new();
-    for (s, items) in &by_slug {
-        let Some(source) = site.chapter_page(corridor, &corridor.source_language, s) else {
-            continue;
-        };
-        let Some((source_text, src)) = page_blocks(site, source) else {
-            continue;
-        };
+
+    /// Each source block's translation from the entries of chapter `slug`;
+    /// an entry that matches no current block, or a block with no entry,
+    /// is an error.
+    fn match_entries(
+        &self,
+        slug: &str,
+        source: &Page,
+        blocks: &[Block],
+        items: &[&PoItem],
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<Option<(String, bool)>> {
         let mut n = 0;
-        let expected: Vec<String> = src
+        let expected: Vec<String> = blocks
             .iter()
             .map(|b| {
                 if b.span.is_some() {
                     n += 1;
                 }
-                ctxt(s, n, b)
+                ctxt(slug, n, b)
             })
             .collect();
-        let mut translations: Vec<Option<(String, bool)>> = vec![None; src.len()];
+        let mut translations: Vec<Option<(String, bool)>> = vec![None; blocks.len()];
         // An entry whose source text changed is reported once, as that.
-        let mut reported = vec![false; src.len()];
+        let mut reported = vec![false; blocks.len()];
+        let source_file = crate::diagnostic::display_path(&source.file);
         for item in items {
             let c = item.msgctxt.as_deref().unwrap_or("");
             let at = expected.iter().position(|e| e == c);
@@ -392,7 +480,7 @@ pub fn import(site: &Site, po_path: &Path) -> Result<Imported, Vec<Diagnostic>> 
                 reported[i] = true;
             }
             match at {
-                Some(i) if src[i].text == item.msgid => {
+                Some(i) if blocks[i].text == item.msgid => {
                     let msgstr = match &item.msgstr {
                         MsgStr::Singular(t) => t.clone(),
                         MsgStr::Plural(v) => v.first().cloned().unwrap_or_default(),
@@ -401,113 +489,134 @@ pub fn import(site: &Site, po_path: &Path) -> Result<Imported, Vec<Diagnostic>> 
                     let fuzzy = item.flags.iter().any(|f| f == "fuzzy");
                     translations[i] = Some((msgstr, fuzzy));
                 }
-                _ => errors.push(err(
-                    line_of(c),
-                    format!("entry '{c}' does not match the current source page {}: export the PO again and carry the translations over", crate::diagnostic::display_path(&source.file)),
+                _ => errors.push(self.err(
+                    self.line_of(c),
+                    format!("entry '{c}' does not match the current source page {source_file}: export the PO again and carry the translations over"),
                 )),
             }
         }
         for (i, t) in translations.iter().enumerate() {
             if t.is_none() && !reported[i] {
-                errors.push(err(
+                errors.push(self.err(
                     Some(1),
-                    format!("no entry '{}': the PO was made from another version of {}; export it again", expected[i], crate::diagnostic::display_path(&source.file)),
+                    format!("no entry '{}': the PO was made from another version of {source_file}; export it again", expected[i]),
                 ));
             }
         }
-        pages.push((s.clone(), source, source_text, src, translations));
+        translations
     }
-    if !errors.is_empty() {
-        return Err(errors);
+}
+
+/// Writes one page's translation (and stamps it when every block is
+/// translated and none is fuzzy), changing nothing if nothing changed.
+fn write_page(
+    site: &Site,
+    lang: &str,
+    page: PageImport<'_>,
+    done: &mut Imported,
+) -> Result<(), Vec<Diagnostic>> {
+    let PageImport {
+        slug,
+        source,
+        source_text,
+        blocks: src,
+        translations,
+    } = page;
+    let texts: Vec<(String, bool)> = translations
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let complete = texts.iter().all(|(t, fuzzy)| !t.is_empty() && !fuzzy);
+    let existing = site.page(&source.scope, lang, &slug);
+    // Nothing translated yet: no page, so readers keep the fallback and
+    // the notice that says so.
+    if existing.is_none() && texts.iter().all(|(t, _)| t.is_empty()) {
+        return Ok(());
     }
-    let mut done = Imported::default();
-    for (s, source, source_text, src, translations) in pages {
-        let texts: Vec<(String, bool)> = translations
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect();
-        let complete = texts.iter().all(|(t, fuzzy)| !t.is_empty() && !fuzzy);
-        let existing = site.page(&source.scope, &lang, &s);
-        // Nothing translated yet: no page, so readers keep the fallback and
-        // the notice that says so.
-        if existing.is_none() && texts.iter().all(|(t, _)| t.is_empty()) {
-            continue;
+    let rel = existing.map_or_else(
+        || {
+            source
+                .file
+                .parent()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new("content"))
+                .join(lang)
+                .join(format!("{slug}.md"))
+        },
+        |p| p.file.clone(),
+    );
+    let old = existing.and_then(|p| page_blocks(site, p));
+    let mut new_text = match &old {
+        // The translation keeps its own layout; only changed blocks move.
+        Some((text, tr)) if blocks::shape(tr) == blocks::shape(&src) => {
+            let (spans, front) = changes(tr, &texts, |_| None);
+            with_front(apply_spans(text, 0, spans), &front)
         }
-        let rel = existing.map_or_else(
-            || {
-                source
-                    .file
-                    .parent()
-                    .and_then(Path::parent)
-                    .unwrap_or(Path::new("content"))
-                    .join(&lang)
-                    .join(format!("{s}.md"))
-            },
-            |p| p.file.clone(),
-        );
-        let old = existing.and_then(|p| page_blocks(site, p));
-        let mut new_text = match &old {
-            // The translation keeps its own layout; only changed blocks move.
-            Some((text, tr)) if blocks::shape(tr) == blocks::shape(&src) => {
-                let (spans, front) = changes(tr, &texts, |_| None);
-                with_front(apply_spans(text, 0, spans), &front)
-            }
-            // Otherwise the source's layout, with the translations set in
-            // (the source's text where a block is not translated yet), under
-            // the translation's own front matter if it has one.
-            _ => {
-                let (spans, _) = changes(&src, &texts, |b| Some(b.text.clone()));
-                let body_start = source_text.len()
-                    - crate::source::split_front_matter(&source_text)
-                        .map_or(0, |(_, b, _)| b.len());
-                let body = apply_spans(&source_text[body_start..], body_start, spans);
-                let front_matter = old.as_ref().map_or_else(
-                    || "---\ntitle: \"\"\n---\n".to_string(),
-                    |(t, _)| {
-                        let body = crate::source::split_front_matter(t).map_or("", |(_, b, _)| b);
-                        t[..t.len() - body.len()].to_string()
-                    },
-                );
-                let front: Vec<(&str, String)> = src
-                    .iter()
-                    .zip(&texts)
-                    .filter_map(|(b, (t, _))| {
-                        let key = match b.kind {
-                            blocks::Kind::Title => "title",
-                            blocks::Kind::Summary => "summary",
-                            _ => return None,
-                        };
-                        Some((
-                            key,
-                            if t.is_empty() {
-                                b.text.clone()
-                            } else {
-                                t.clone()
-                            },
-                        ))
-                    })
-                    .collect();
-                with_front(format!("{front_matter}{body}"), &front)
-            }
-        };
-        if complete {
-            if let Some(stamped) =
-                super::set_front_matter_key(&new_text, "source_hash", &source.hash)
-            {
-                new_text = stamped;
-            }
-            if existing.and_then(|p| p.source_hash.as_deref()) != Some(source.hash.as_str()) {
-                done.stamped.push(rel.clone());
-            }
+        // Otherwise the source's layout, with the translations set in.
+        _ => in_source_layout(
+            &source_text,
+            &src,
+            &texts,
+            old.as_ref().map(|(t, _)| t.as_str()),
+        ),
+    };
+    if complete {
+        if let Some(stamped) = super::set_front_matter_key(&new_text, "source_hash", &source.hash) {
+            new_text = stamped;
         }
-        let before = old.as_ref().map(|(t, _)| t.as_str());
-        if before != Some(new_text.as_str()) {
-            crate::write::replace_file(&site.root, &rel, new_text.as_bytes())
-                .map_err(|e| vec![Diagnostic::error(&rel, None, e)])?;
-            done.written.push(rel);
+        if existing.and_then(|p| p.source_hash.as_deref()) != Some(source.hash.as_str()) {
+            done.stamped.push(rel.clone());
         }
     }
-    Ok(done)
+    let before = old.as_ref().map(|(t, _)| t.as_str());
+    if before != Some(new_text.as_str()) {
+        crate::write::replace_file(&site.root, &rel, new_text.as_bytes())
+            .map_err(|e| vec![Diagnostic::error(&rel, None, e)])?;
+        done.written.push(rel);
+    }
+    Ok(())
+}
+
+/// The source page's layout with the translations set in (the source's
+/// text where a block is not translated yet), under the translation's own
+/// front matter (`old`) if it has one.
+fn in_source_layout(
+    source_text: &str,
+    src: &[Block],
+    texts: &[(String, bool)],
+    old: Option<&str>,
+) -> String {
+    let (spans, _) = changes(src, texts, |b| Some(b.text.clone()));
+    let body_start = source_text.len()
+        - crate::source::split_front_matter(source_text).map_or(0, |(_, b, _)| b.len());
+    let body = apply_spans(&source_text[body_start..], body_start, spans);
+    let front_matter = old.map_or_else(
+        || "---\ntitle: \"\"\n---\n".to_string(),
+        |t| {
+            let body = crate::source::split_front_matter(t).map_or("", |(_, b, _)| b);
+            t[..t.len() - body.len()].to_string()
+        },
+    );
+    let front: Vec<(&str, String)> = src
+        .iter()
+        .zip(texts)
+        .filter_map(|(b, (t, _))| {
+            let key = match b.kind {
+                blocks::Kind::Title => "title",
+                blocks::Kind::Summary => "summary",
+                _ => return None,
+            };
+            Some((
+                key,
+                if t.is_empty() {
+                    b.text.clone()
+                } else {
+                    t.clone()
+                },
+            ))
+        })
+        .collect();
+    with_front(format!("{front_matter}{body}"), &front)
 }
 
 /// What `msgfmt --check` refuses and pocketguide never writes: an entry
