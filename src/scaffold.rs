@@ -154,7 +154,7 @@ pub struct SiteOptions {
 }
 
 /// The workflow `--github-pages` writes, installing the pocketguide version
-/// that wrote it; README "Publish your site" explains it.
+/// that wrote it; docs/publishing.md explains it.
 pub fn pages_workflow() -> String {
     include_str!("scaffold/pages.yml").replace("@VERSION@", env!("CARGO_PKG_VERSION"))
 }
@@ -171,8 +171,8 @@ pub fn new_site(dir: &Path, opts: &SiteOptions) -> Result<Vec<PathBuf>, NewError
         let Some(b) = builtin(code) else {
             return usage(format!(
                 "pocketguide has no built-in interface strings for '{code}' (it has {}): \
-                 start the site with those and add '{code}' afterwards, as README \
-                 \"Add a language\" shows",
+                 start the site with those and add '{code}' afterwards, as pocketguide's \
+                 docs/site.md (\"Add a language\") shows",
                 builtin_codes().join(", ")
             ));
         };
@@ -234,7 +234,7 @@ const GITIGNORE: &str =
 
 fn site_yaml(langs: &[&Builtin], source: &str) -> String {
     let mut y = String::from(
-        "# Site-wide settings. Each key is explained in README \"The site folder\".\n\
+        "# Site-wide settings. Each key is explained in pocketguide's docs/site.md.\n\
          \n\
          # The site's name, in each language.\n\
          title:\n",
@@ -295,7 +295,7 @@ fn corridor_files(
 
     let mut corridor = format!(
         "# One guide, published in each of `languages`. Every key is explained in\n\
-         # README \"The site folder\".\n\
+         # pocketguide's docs/site.md.\n\
          origin: {origin}              # ISO 3166-1 country codes\n\
          destination: {destination}\n\
          source_language: {source}     # the language translators translate from\n\

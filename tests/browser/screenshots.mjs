@@ -1,12 +1,15 @@
-// Renders what an NGO gets into docs/screenshots/ (PNG): the phone view of
-// the corridor home and of a chapter, light and dark, and the cover and an
-// inner page of the PDF. Run after theme changes: npm run screenshots
+// Renders every screenshot the README and docs show into docs/screenshots/
+// (PNG), from a fresh build of the example: the phone view of the corridor
+// home and of a chapter, light and dark, the cover and an inner page of the
+// PDF, and the first side of the A4 booklet. Run after theme or content
+// changes: npm run screenshots. The browser suite runs it too, into a
+// temporary folder (SHOTS_DIR), so it cannot rot.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSite, serve, launch, ROOT, CORRIDOR } from './harness.mjs';
 
-const dir = join(ROOT, 'docs/screenshots');
+const dir = process.env.SHOTS_DIR || join(ROOT, 'docs/screenshots');
 mkdirSync(dir, { recursive: true });
 const out = buildSite();
 const { server, origin } = await serve(out);
@@ -31,4 +34,7 @@ const pdf = join(out, 'en', CORRIDOR, `${CORRIDOR}-en.pdf`);
 for (const [page, name] of [[1, 'pdf-cover-en'], [5, 'pdf-page-en']]) {
   execFileSync('pdftoppm', ['-r', '90', '-png', '-f', String(page), '-l', String(page), '-singlefile', pdf, join(dir, name)]);
 }
+// The booklet's first side: wallet card and cover above, two pages below.
+const booklet = join(out, 'en', CORRIDOR, `${CORRIDOR}-en-booklet-a4.pdf`);
+execFileSync('pdftoppm', ['-r', '40', '-png', '-f', '1', '-l', '1', '-singlefile', booklet, join(dir, 'booklet-a4-en')]);
 console.log(readdirSync(dir).join('\n'));

@@ -3,7 +3,7 @@
 // Run: npm test (in tests/browser), after `npm ci`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,4 +199,15 @@ test('print: print.html at A6 clips no text or table, and prints every chapter',
     }
   }
   await context.close();
+});
+
+// The README's screenshots come from one script; it must keep working.
+test('the screenshots script makes every screenshot from a build', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shots-'));
+  execFileSync('node', ['screenshots.mjs'], { env: { ...process.env, SHOTS_DIR: dir }, stdio: 'pipe' });
+  const made = readdirSync(dir).sort();
+  for (const name of readdirSync(join(import.meta.dirname, '../../docs/screenshots')).filter((f) => f.endsWith('.png'))) {
+    assert.ok(made.includes(name), `${name} is not made by screenshots.mjs: ${made}`);
+    assert.ok(statSync(join(dir, name)).size > 1000, `${name} is empty`);
+  }
 });

@@ -1,4 +1,4 @@
-//! README "Publish your site": each recipe tried as far as it can be here.
+//! docs/publishing.md: each recipe tried as far as it can be here.
 //! The GitHub Pages workflow is parsed and its commands run; the nginx and
 //! Caddy snippets serve the built example site on loopback when the server
 //! is installed (.ci/run installs both).

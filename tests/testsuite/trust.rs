@@ -429,7 +429,7 @@ fn just_under_the_limits_the_guide_builds() {
 
 /// One paragraph of many links or footnotes was typeset in time growing
 /// with their square; it is set as paragraphs of at most 100 now. (The
-/// time itself is measured in README "Reliability", not here.)
+/// time itself is measured in docs/reliability.md, not here.)
 #[test]
 fn a_paragraph_of_thousands_of_links_and_footnotes_builds() {
     let site = fixture("basic");
