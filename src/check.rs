@@ -696,16 +696,29 @@ fn check_locales(site: &Site, d: &mut Vec<Diagnostic>) {
 pub fn findings<'a>(found: impl Iterator<Item = &'a crate::render::Finding>) -> Vec<Diagnostic> {
     use crate::render::Finding;
     let mut d = Vec::new();
+    // Characters no font draws: one error per file and script, not one per
+    // character (an Amharic page would give hundreds).
+    let mut uncovered: std::collections::BTreeMap<(std::path::PathBuf, String), Uncovered> =
+        Default::default();
     for f in found {
         match f {
-            Finding::Uncovered { at, ch } => d.push(Diagnostic::error(
-                &at.file,
-                at.line,
-                format!(
-                    "character '{ch}' (U+{:04X}) has no glyph in the PDF fonts and would be missing from the printed guide",
-                    *ch as u32
-                ),
-            )),
+            Finding::Uncovered { at, ch } => {
+                use unicode_script::UnicodeScript;
+                let script = ch.script().full_name().replace('_', " ");
+                let u = uncovered
+                    .entry((at.file.clone(), script))
+                    .or_insert(Uncovered {
+                        line: at.line,
+                        chars: Vec::new(),
+                    });
+                u.line = match (u.line, at.line) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                if !u.chars.contains(ch) {
+                    u.chars.push(*ch);
+                }
+            }
             Finding::MessageTooLong {
                 kind,
                 lang,
@@ -732,5 +745,30 @@ pub fn findings<'a>(found: impl Iterator<Item = &'a crate::render::Finding>) -> 
             )),
         }
     }
+    for ((file, script), u) in uncovered {
+        let sample: String = u.chars.iter().take(5).collect();
+        let first = u.chars[0];
+        d.push(Diagnostic::error(
+            file,
+            u.line,
+            format!(
+                "{} {script} character{} (first '{first}', U+{:04X}; all: {sample}{}) {} no glyph in the PDF fonts and would be missing from the printed guide: add a font that has them to fonts/ (for example {}), or build with --no-pdf",
+                u.chars.len(),
+                if u.chars.len() == 1 { "" } else { "s" },
+                first as u32,
+                if u.chars.len() > 5 { "…" } else { "" },
+                if u.chars.len() == 1 { "has" } else { "have" },
+                crate::fonts::family_for(&script),
+            ),
+        ));
+    }
     d
+}
+
+/// The characters of one script a file prints that no font draws.
+struct Uncovered {
+    /// The first line they are on.
+    line: Option<usize>,
+    /// Each character once, in the order met.
+    chars: Vec<char>,
 }

@@ -112,6 +112,31 @@ pub fn base_language(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
+/// Whether Burmese text looks like Zawgyi, the legacy font encoding that
+/// shares Unicode's code points but not their order or meaning: text in it
+/// shows as garbage on a phone with a Unicode font (and in the PDF). The
+/// signs: a vowel sign E (U+1031) or medial (U+103B) that starts a
+/// syllable, which Unicode stores after the consonant; and the stacked
+/// forms Zawgyi keeps in U+1060–U+1097, which Burmese in Unicode never
+/// uses. Returns the byte offset of the first sign.
+pub fn zawgyi_at(text: &str) -> Option<usize> {
+    let consonant_or_medial = |c: char| matches!(c, '\u{1000}'..='\u{102a}' | '\u{103b}'..='\u{103f}' | '\u{1039}' | '\u{103a}' | '\u{1031}');
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let starts_syllable = !prev.is_some_and(consonant_or_medial);
+        let sign = match c {
+            '\u{1031}' | '\u{103b}' => starts_syllable,
+            '\u{1060}'..='\u{1097}' => true,
+            _ => false,
+        };
+        if sign {
+            return Some(i);
+        }
+        prev = Some(c);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +169,25 @@ mod tests {
         assert_eq!(script_of("sr-Latn-RS"), "Latn");
         assert_eq!(script_of("ru-RU"), "Cyrl");
         assert_eq!(base_language("uz-Cyrl"), "uz");
+    }
+
+    #[test]
+    fn zawgyi_is_told_from_unicode() {
+        // "Myanmar" and "say" in Unicode, then as Zawgyi stores them.
+        assert_eq!(
+            zawgyi_at(
+                "\u{1019}\u{103c}\u{1014}\u{103a}\u{1019}\u{102c} \u{1015}\u{103c}\u{1031}\u{102c}"
+            ),
+            None
+        );
+        assert_eq!(
+            zawgyi_at("\u{1000}\u{103b}\u{1031}\u{1038}\u{1007}\u{1030}\u{1038}"),
+            None,
+            "ကျေးဇူး"
+        );
+        assert!(zawgyi_at("\u{103b}\u{1019}\u{1014}\u{1039}\u{1019}\u{102c}").is_some());
+        assert!(zawgyi_at("abc \u{1031}\u{103b}\u{1015}\u{102c}").is_some());
+        assert!(zawgyi_at("\u{1000}\u{1060}").is_some());
+        assert_eq!(zawgyi_at("English only"), None);
     }
 }

@@ -19,6 +19,7 @@ pub mod lang;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod numbers;
 pub mod paths;
 pub mod qr;
 pub mod render;

@@ -46,6 +46,8 @@ pub struct Cache {
     locales: Option<(Vec<String>, Arc<Locales>, Vec<Diagnostic>)>,
     /// The theme, by name.
     theme: Option<(String, Arc<Theme>, Vec<Diagnostic>)>,
+    /// The site's fonts with the built-in ones.
+    fonts: Option<(Arc<crate::fonts::FontSet>, Vec<Diagnostic>)>,
 }
 
 type CachedPage = Result<(Arc<Page>, Vec<Diagnostic>), Diagnostic>;
@@ -69,6 +71,9 @@ impl Cache {
         }
         if rel.starts_with("themes") {
             self.theme = None;
+        }
+        if rel.starts_with("fonts") {
+            self.fonts = None;
         }
         if let Ok(media) = rel.strip_prefix("content") {
             self.media
@@ -243,6 +248,10 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
     diags.extend(found.iter().cloned());
     let theme = Arc::clone(theme);
 
+    let (fonts, found) = cache.fonts.get_or_insert_with(|| load_fonts(root));
+    diags.extend(found.iter().cloned());
+    let fonts = Arc::clone(fonts);
+
     let site = config.map(|config| Site {
         root: root.to_path_buf(),
         config,
@@ -253,6 +262,7 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
         locales,
         theme,
         media: Arc::new(media),
+        fonts,
     });
     Loaded {
         site,
@@ -716,6 +726,13 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
     let analysis = markdown::analyse(rel, body, body_line);
     diags.extend(analysis.diagnostics);
     diags.extend(markdown::hidden_chars(rel, body, body_line));
+    if let Some(at) = crate::lang::zawgyi_at(body) {
+        diags.push(Diagnostic::warning(
+            rel,
+            Some(body_line + crate::source::line_at(body, at) - 1),
+            "this Burmese text looks like Zawgyi, the old font encoding, not Unicode: readers with a Unicode font (most phones since 2019) and the printed guide would show it garbled; convert it to Unicode (e.g. with Google's myanmar-tools or the Rabbit converter)",
+        ));
+    }
     if title.len() > markdown::MAX_PDF_TEXT {
         diags.push(Diagnostic::error(
             rel,
@@ -764,6 +781,47 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
         },
         diags,
     ))
+}
+
+/// The site's own fonts, `fonts/*.ttf` and `*.otf` (other files there,
+/// such as a licence, are left alone), read by the one rule for site files.
+fn load_fonts(root: &Path) -> (Arc<crate::fonts::FontSet>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    let dir = root.join("fonts");
+    if dir.is_dir() {
+        let mut names: Vec<_> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries.flatten().map(|e| e.file_name()).collect(),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "fonts",
+                    None,
+                    format!("cannot read: {e}"),
+                ));
+                Vec::new()
+            }
+        };
+        names.sort();
+        for name in names {
+            let rel = Path::new("fonts").join(&name);
+            let ext = rel
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            if !matches!(ext.as_str(), "ttf" | "otf") {
+                continue;
+            }
+            match crate::source::site_file(root, &rel)
+                .and_then(|real| std::fs::read(real).map_err(|e| format!("cannot read file: {e}")))
+            {
+                Ok(bytes) => files.push((rel, bytes)),
+                Err(why) => diags.push(Diagnostic::error(rel, None, why)),
+            }
+        }
+    }
+    let (set, found) = crate::fonts::with_site_fonts(files);
+    diags.extend(found);
+    (set, diags)
 }
 
 /// Images larger than this get a warning: readers pay for every byte.

@@ -706,6 +706,14 @@ mod tests {
         )
     }
 
+    /// [`render`] without what the writer adds on purpose: numbers kept
+    /// left to right.
+    fn render_unisolated(p: &Page, mode: Mode) -> String {
+        render(p, mode)
+            .replace("<bdi dir=\"ltr\">", "")
+            .replace("</bdi>", "")
+    }
+
     /// The same page as the old event renderer made it.
     fn old(p: &Page, mode: Mode) -> String {
         let o = oracle::Page::new(p.file.to_str().unwrap(), &p.slug, &p.body);
@@ -1005,7 +1013,13 @@ mod tests {
             .run(&body, |body| {
                 let p = page(&body);
                 for mode in [Mode::Chapter, Mode::Print, Mode::Epub] {
-                    prop_assert_eq!(render(&p, mode), old(&p, mode), "{:?}\n{}", mode, body);
+                    prop_assert_eq!(
+                        render_unisolated(&p, mode),
+                        old(&p, mode),
+                        "{:?}\n{}",
+                        mode,
+                        body
+                    );
                 }
                 Ok(())
             })
@@ -1035,7 +1049,7 @@ mod tests {
         ] {
             let p = page(body);
             for mode in [Mode::Chapter, Mode::Print, Mode::Epub] {
-                assert_eq!(render(&p, mode), old(&p, mode), "{mode:?}\n{body}");
+                assert_eq!(render_unisolated(&p, mode), old(&p, mode), "{mode:?}\n{body}");
             }
         }
     }

@@ -321,6 +321,9 @@ pub struct Site {
     /// The images pages show, by path below `content/`, published at
     /// `media/<path>`.
     pub media: Arc<BTreeMap<String, Vec<u8>>>,
+    /// The fonts the printed guides are set in: the site's own
+    /// (`fonts/`), then the built-in ones.
+    pub fonts: Arc<crate::fonts::FontSet>,
 }
 
 /// How a chapter is shown in one language.

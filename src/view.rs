@@ -89,6 +89,8 @@ pub struct SiteView {
     pub theme: Arc<Theme>,
     /// The images pages show, by path below `content/`.
     pub media: Arc<BTreeMap<String, Vec<u8>>>,
+    /// What the printed guides are set in.
+    pub fonts: Arc<crate::fonts::FontSet>,
 }
 
 /// One guide: a corridor in one language.
@@ -116,6 +118,8 @@ pub struct GuideView {
     /// Where problems of the guide as a whole are reported: its
     /// corridor.yaml, at `title`.
     pub at: Source,
+    /// What its PDF is set in.
+    pub fonts: Arc<crate::fonts::FontSet>,
     locales: Arc<Locales>,
 }
 
@@ -235,11 +239,19 @@ impl SiteView {
             locales: Arc::clone(&site.locales),
             theme: Arc::clone(&site.theme),
             media: Arc::clone(&site.media),
+            fonts: Arc::clone(&site.fonts),
         }
     }
 
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// Which way text in `code` runs (`ltr` for a language the site does
+    /// not declare: a check error already).
+    pub fn dir(&self, code: &str) -> crate::lang::Dir {
+        self.language(code)
+            .map_or_else(|| crate::lang::dir_of(code), |l| l.dir)
     }
 
     /// The site's title in `lang`.
@@ -386,6 +398,7 @@ impl GuideView {
             has_contacts_chapter: corridor.has_chapter(model::CONTACTS_CHAPTER),
             url_source: Source::new("site.yaml", site.config.lines.get("base_url")),
             at: Source::new(&corridor.file, corridor.lines.get("title")),
+            fonts: Arc::clone(&site.fonts),
             locales: Arc::clone(&site.locales),
         }
     }

@@ -8,7 +8,8 @@
 //! the A5 sheets lie outermost first; folded, the pages read in order. The
 //! guide is padded with blank pages to a multiple of 8 before its last page,
 //! so the wallet card stays the back cover, beside the cover on the outer
-//! sheet.
+//! sheet. A right-to-left guide binds on the right: every side is mirrored,
+//! so folded it opens from the left edge as its readers expect.
 
 use hayro_write::hayro_syntax::Pdf as Source;
 use hayro_write::{ChunkSettings, ExtractionQuery};
@@ -80,13 +81,23 @@ pub fn slot(p: usize, total: usize) -> Slot {
     }
 }
 
+/// [`slot`] for a guide that reads `rtl` (right to left): the same sheet,
+/// side and half, the other column, so the booklet binds on the right.
+pub fn slot_in(p: usize, total: usize, rtl: bool) -> Slot {
+    let s = slot(p, total);
+    Slot {
+        column: if rtl { 1 - s.column } else { s.column },
+        ..s
+    }
+}
+
 /// Imposes the finished A6 guide (`a6`, a PDF) onto A4 sides: sheet 0
 /// front, sheet 0 back, sheet 1 front, and so on. Each A6 page becomes a
 /// form XObject drawn where its slot is; its fonts and images are copied
 /// as they are, so nothing is typeset or encoded again. The result is a
 /// plain print file: the A6 file's tags, outline, XMP and PDF/A claims
 /// describe the A6 pages, so they stay behind.
-pub fn impose(a6: &[u8], ident: &str) -> Result<Vec<u8>, String> {
+pub fn impose(a6: &[u8], ident: &str, rtl: bool) -> Result<Vec<u8>, String> {
     let source =
         Source::new(a6.to_vec()).map_err(|e| format!("booklet: cannot read the guide: {e:?}"))?;
     let n = source.pages().len();
@@ -121,7 +132,7 @@ pub fn impose(a6: &[u8], ident: &str) -> Result<Vec<u8>, String> {
     let slack = (A4.1 / 2.0 - A6.1) / 2.0;
     for p in 0..total {
         let Some(i) = page_at(p, n) else { continue };
-        let s = slot(p, total);
+        let s = slot_in(p, total, rtl);
         // PDF's y axis runs up from the sheet's foot.
         let x = s.column as f64 * A6.0;
         let y = A4.1 - (s.half as f64 * A4.1 / 2.0 + slack + A6.1);
@@ -319,6 +330,43 @@ mod tests {
             assert_eq!((cover.sheet, cover.side, cover.half), (0, 0, 0));
             assert_eq!((card.sheet, card.side, card.half), (0, 0, 0));
             assert_eq!((card.column, cover.column), (0, 1));
+        }
+    }
+
+    /// A right-to-left booklet binds on the right: the cover stands where
+    /// the card stood and the other way round, and folded, the pages still
+    /// read in order (from the other edge).
+    #[test]
+    fn right_to_left_booklets_bind_on_the_right() {
+        for n in [5, 8, 11, 16, 23] {
+            let total = padded(n);
+            let cover = slot_in(0, total, true);
+            let card = slot_in(total - 1, total, true);
+            assert_eq!((cover.sheet, cover.side, cover.half), (0, 0, 0));
+            assert_eq!((card.column, cover.column), (1, 0));
+            for p in 0..total {
+                let (l, r) = (slot_in(p, total, false), slot_in(p, total, true));
+                assert_eq!((l.sheet, l.side, l.half), (r.sheet, r.side, r.half));
+                assert_eq!(l.column + r.column, 1, "mirrored");
+            }
+            // On each side, pages facing each other once folded still sum to
+            // total + 1 (1-based), as in a left-bound booklet.
+            for side in 0..total / 4 {
+                let on: Vec<(usize, Slot)> = (0..total)
+                    .map(|p| (p, slot_in(p, total, true)))
+                    .filter(|(_, s)| s.sheet * 2 + s.side == side)
+                    .collect();
+                for half in 0..2 {
+                    let pair: Vec<usize> = on
+                        .iter()
+                        .filter(|(_, s)| s.half == half)
+                        .map(|(p, _)| p + 1)
+                        .collect();
+                    if pair.len() == 2 {
+                        assert_eq!(pair[0] + pair[1], total + 1, "side {side}: {pair:?}");
+                    }
+                }
+            }
         }
     }
 }

@@ -55,6 +55,7 @@ struct Doc {
     title: String,
     /// The language of the chapter's text when it is not the guide's.
     lang: Option<String>,
+    dir: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +103,7 @@ fn render(cx: &RenderContext, g: usize, path: &str) -> Result<Vec<u8>, Diagnosti
             file: file.clone(),
             title: view.title.clone(),
             lang: (view.lang != guide.code()).then(|| view.lang.clone()),
+            dir: (view.lang != guide.code()).then_some(view.dir),
         });
         ctx.insert("chapter", &view);
         files.push((

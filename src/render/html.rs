@@ -79,6 +79,7 @@ impl RenderContext<'_> {
     pub fn base(&self, lang: &str, root: &str, path: &str) -> Context {
         let mut c = Context::new();
         c.insert("lang", lang);
+        c.insert("dir", self.site.dir(lang).as_str());
         c.insert("root", root);
         if let Some(t) = self.pages.strings.get(lang) {
             c.insert("t", t);
@@ -128,6 +129,7 @@ impl RenderContext<'_> {
             .iter()
             .map(|l| Link {
                 code: l.code.clone(),
+                dir: l.dir.as_str(),
                 name: l.name.clone(),
                 url: format!("{root}{}", paths::language_index(&l.code)),
                 current: l.code == lang,
@@ -167,6 +169,7 @@ impl RenderContext<'_> {
             .iter()
             .map(|l| Link {
                 code: l.code.clone(),
+                dir: l.dir.as_str(),
                 name: l.name.clone(),
                 url: format!("{root}{}", paths::in_guide(&l.code, &guide.corridor, tail)),
                 current: l.code == guide.lang.code,
@@ -186,8 +189,13 @@ impl RenderContext<'_> {
         mode: Mode,
         images: Images<'_>,
     ) -> ChapterContext {
-        let (lang, html, notice) = match &ch.body {
-            Body::Contacts => (guide.code().to_string(), String::new(), None),
+        let (lang, dir, html, notice) = match &ch.body {
+            Body::Contacts => (
+                guide.code().to_string(),
+                guide.lang.dir.as_str(),
+                String::new(),
+                None,
+            ),
             Body::Text {
                 doc, lang, notice, ..
             } => {
@@ -196,7 +204,7 @@ impl RenderContext<'_> {
                     (Mode::Chapter, Purpose::Check) => String::new(),
                     _ => html_doc::render(doc, &ch.slug, mode, images),
                 };
-                (lang.code.clone(), html, notice.as_ref())
+                (lang.code.clone(), lang.dir.as_str(), html, notice.as_ref())
             }
         };
         let source = match notice {
@@ -207,6 +215,7 @@ impl RenderContext<'_> {
             slug: ch.slug.clone(),
             title: ch.title.text.clone(),
             lang,
+            dir,
             html,
             notice: notice.map(|n| guide.notice_text(n)),
             source_url: source
@@ -225,6 +234,8 @@ impl RenderContext<'_> {
 #[derive(Serialize)]
 struct Link {
     code: String,
+    /// The language's direction: its name is shown in itself.
+    dir: &'static str,
     name: String,
     url: String,
     current: bool,
@@ -235,6 +246,7 @@ pub struct ContactContext {
     id: String,
     name: String,
     name_lang: Option<String>,
+    name_dir: Option<&'static str>,
     description: Option<String>,
     phone: Option<String>,
     tel: Option<String>,
@@ -258,6 +270,7 @@ struct ChapterItem {
     url: String,
     /// The language the text is in, when it is not the reader's.
     lang: Option<String>,
+    dir: Option<&'static str>,
     status: Option<&'static str>,
 }
 
@@ -267,6 +280,8 @@ pub struct ChapterContext {
     pub title: String,
     /// The language of the text (differs from the reader's on fallback).
     pub lang: String,
+    /// Which way that language runs.
+    pub dir: &'static str,
     pub html: String,
     pub notice: Option<String>,
     pub source_url: Option<String>,
@@ -287,6 +302,7 @@ pub fn contact_context(c: &ContactView) -> ContactContext {
         id: c.id.clone(),
         name: c.name.text.clone(),
         name_lang: c.name.lang.as_ref().map(|l| l.code.clone()),
+        name_dir: c.name.lang.as_ref().map(|l| l.dir.as_str()),
         description: c.description.as_ref().map(|d| d.text.clone()),
         phone: c.phone.clone(),
         tel: c.tel.clone(),
@@ -319,6 +335,7 @@ fn guide_values(guide: &GuideView) -> GuideValues {
                     paths::chapter(guide.code(), &guide.corridor, &ch.slug)
                 ),
                 lang: ch.title.lang.as_ref().map(|l| l.code.clone()),
+                dir: ch.title.lang.as_ref().map(|l| l.dir.as_str()),
                 status: ch.status.map(|s| s.as_str()),
             })
             .collect()

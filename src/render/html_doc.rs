@@ -179,7 +179,25 @@ impl Writer<'_> {
         self.write(tag);
     }
 
+    /// Running text: a number in it is one left-to-right unit, so it
+    /// reads the same in right-to-left text ([`crate::numbers`]).
     fn text(&mut self, s: &str) {
+        for (piece, number) in crate::numbers::pieces(s) {
+            if number {
+                self.out.push_str("<bdi dir=\"ltr\">");
+                escape_text(piece, &mut self.out);
+                self.out.push_str("</bdi>");
+            } else {
+                escape_text(piece, &mut self.out);
+            }
+        }
+        if !s.is_empty() {
+            self.end_newline = s.ends_with('\n');
+        }
+    }
+
+    /// Code, as written: a number in it is the code's own.
+    fn code(&mut self, s: &str) {
         escape_text(s, &mut self.out);
         if !s.is_empty() {
             self.end_newline = s.ends_with('\n');
@@ -243,7 +261,7 @@ impl Writer<'_> {
                     self.write("\n");
                 }
                 self.write("<pre><code>");
-                self.text(text);
+                self.code(text);
                 self.write("</code></pre>\n");
             }
             Block::Table { head, rows, .. } => {
@@ -301,7 +319,7 @@ impl Writer<'_> {
             Inline::Text { text, .. } => self.text(text),
             Inline::Code { text, .. } => {
                 self.write("<code>");
-                self.text(text);
+                self.code(text);
                 self.write("</code>");
             }
             Inline::Html(h) => self.html(h),

@@ -1,12 +1,15 @@
 //! The emergency card as text to send: `emergency.txt` for Telegram or
 //! WhatsApp (at most 4,096 characters, Telegram's limit) and
-//! `emergency-sms.txt`, the shortest useful form: at most 201 characters,
-//! three SMS segments once the text has characters outside GSM 7-bit (as
-//! Uzbek ʻ and Cyrillic do). A message over its limit is a `check` error,
-//! never cut short in silence.
+//! `emergency-sms.txt`, the shortest useful form: at most 201 UTF-16 code
+//! units, three SMS segments of UCS-2 (the encoding of any message with a
+//! character outside GSM 7-bit: Uzbek ʻ, Cyrillic, every other script, and
+//! the isolates around numbers). Each number stands between U+2066 and
+//! U+2069, so it reads left to right in any language's message. A message
+//! over its limit is a `check` error, never cut short in silence.
 
 use super::{Done, Finding, Output, RenderContext, Scope, Target};
 use crate::diagnostic::Diagnostic;
+use crate::numbers;
 use crate::paths;
 use crate::view::GuideView;
 
@@ -41,7 +44,7 @@ impl Output for Message {
         let guide = &cx.site.guides[g];
         let text = long(guide, &cx.site.base_url);
         let mut done = Done::file(guide.path(paths::MESSAGE), Vec::new());
-        done.findings = too_long(guide, "message", text.chars().count(), LONG_LIMIT);
+        done.findings = too_long(guide, "message", length(&text), LONG_LIMIT);
         done.files[0].bytes = text.into_bytes();
         Ok(done)
     }
@@ -67,10 +70,17 @@ impl Output for Sms {
         let guide = &cx.site.guides[g];
         let text = sms(guide, &cx.site.base_url);
         let mut done = Done::file(guide.path(paths::SMS), Vec::new());
-        done.findings = too_long(guide, "sms", text.chars().count(), SMS_LIMIT);
+        done.findings = too_long(guide, "sms", length(&text), SMS_LIMIT);
         done.files[0].bytes = text.into_bytes();
         Ok(done)
     }
+}
+
+/// A message's length as SMS (UCS-2) and Telegram count it: in UTF-16
+/// code units, so a letter outside the Basic Multilingual Plane counts
+/// twice.
+pub fn length(text: &str) -> usize {
+    text.encode_utf16().count()
 }
 
 fn too_long(guide: &GuideView, kind: &'static str, length: usize, limit: usize) -> Vec<Finding> {
@@ -92,7 +102,7 @@ pub fn long(guide: &GuideView, base_url: &str) -> String {
     let mut out = format!("{}\n\n{}:\n", guide.title.text, guide.t("emergency-title"));
     for c in guide.emergency() {
         if let Some(n) = &c.number {
-            out.push_str(n);
+            out.push_str(&numbers::isolated(n));
             out.push_str(" — ");
         }
         out.push_str(&c.name.text);
@@ -104,7 +114,7 @@ pub fn long(guide: &GuideView, base_url: &str) -> String {
     out.push_str(&format!(
         "\n{}: {}\n",
         guide.t("web-address"),
-        guide.url(base_url)
+        numbers::isolated(&guide.url(base_url))
     ));
     out
 }
@@ -114,8 +124,11 @@ pub fn long(guide: &GuideView, base_url: &str) -> String {
 pub fn sms(guide: &GuideView, base_url: &str) -> String {
     let mut parts: Vec<String> = guide
         .emergency()
-        .filter_map(|c| Some(format!("{} {}", c.number.as_ref()?, c.short_name)))
+        .filter_map(|c| {
+            let number = numbers::isolated(c.number.as_ref()?);
+            Some(format!("{number} {}", c.short_name))
+        })
         .collect();
-    parts.push(guide.url(base_url));
+    parts.push(numbers::isolated(&guide.url(base_url)));
     parts.join("; ")
 }

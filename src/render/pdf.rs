@@ -27,31 +27,24 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
-/// The standard library and the font book, loaded once per process.
-struct Engine {
-    library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-}
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine {
-        library: LazyHash::new(Library::default()),
-        book: LazyHash::new(FontBook::from_fonts(fonts::bundled())),
-    })
+/// The standard library, loaded once per process.
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
 }
 
 struct GuideWorld<'a> {
     main: TypstSource,
     media: &'a BTreeMap<String, Vec<u8>>,
+    fonts: &'a fonts::FontSet,
 }
 
 impl World for GuideWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &engine().library
+        library()
     }
     fn book(&self) -> &LazyHash<FontBook> {
-        &engine().book
+        &self.fonts.book
     }
     fn main(&self) -> FileId {
         self.main.id()
@@ -73,7 +66,7 @@ impl World for GuideWorld<'_> {
         }
     }
     fn font(&self, index: usize) -> Option<Font> {
-        fonts::bundled().get(index).cloned()
+        self.fonts.fonts.get(index).cloned()
     }
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
@@ -251,7 +244,7 @@ pub(crate) fn typeset(
     guide: &GuideView,
     media: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Typeset, String> {
-    let document = layout(markup, media)?;
+    let document = layout(markup, media, &guide.fonts)?;
     let ident = format!("{}/{}", guide.corridor, guide.code());
     let accessible = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident.clone()),
@@ -265,17 +258,26 @@ pub(crate) fn typeset(
     };
     let guide_pdf = export(&document, &accessible)?;
     drop(document);
-    let booklet = super::booklet::impose(&guide_pdf, &format!("{ident}/booklet"))?;
+    let booklet = super::booklet::impose(
+        &guide_pdf,
+        &format!("{ident}/booklet"),
+        guide.lang.dir.is_rtl(),
+    )?;
     Ok(Typeset {
         guide: guide_pdf,
         booklet,
     })
 }
 
-fn layout(markup: String, media: &BTreeMap<String, Vec<u8>>) -> Result<PagedDocument, String> {
+fn layout(
+    markup: String,
+    media: &BTreeMap<String, Vec<u8>>,
+    fonts: &fonts::FontSet,
+) -> Result<PagedDocument, String> {
     let world = GuideWorld {
         main: TypstSource::detached(markup),
         media,
+        fonts,
     };
     let compiled = typst::compile::<PagedDocument>(&world).output;
     // Typst memoizes layout in a process-wide cache that only grows: a
@@ -420,7 +422,11 @@ fn write_markup(mut m: Markup<'_>, guide: &GuideView, base_url: &str) -> Result<
                 let lang = if own {
                     String::new()
                 } else {
-                    format!("#set text({})\n", text_lang(&lang.code))
+                    format!(
+                        "#set text({}, dir: {})\n",
+                        text_lang(&lang.code),
+                        lang.dir.as_str()
+                    )
                 };
                 let heading = m.guide_text(&ch.title);
                 m.code(&format!(
@@ -433,7 +439,7 @@ fn write_markup(mut m: Markup<'_>, guide: &GuideView, base_url: &str) -> Result<
                         "#block(fill: luma(235), inset: 2mm, width: 100%)[#text(size: 8pt)[{text}]]\n"
                     ));
                 }
-                if m.scanning && prints_only_its_own_characters(body) {
+                if m.scanning && prints_only_its_own_characters(body, &guide.fonts) {
                     continue;
                 }
                 let body = tm::body(doc, file, &has_chapter, m.printed);
@@ -461,10 +467,11 @@ fn preamble(m: &mut Markup<'_>, guide: &GuideView) {
         string(&guide.title.text),
         string(&guide.site_title.text)
     ));
+    m.code(&format!(
+        "#set page(width: 105mm, height: 148mm, margin: (x: 8mm, top: 9mm, bottom: 12mm),\n  numbering: \"1\", number-align: center)\n#set text(font: {}, size: 9pt, hyphenate: true)\n",
+        guide.fonts.typst_families()
+    ));
     m.code(concat!(
-        "#set page(width: 105mm, height: 148mm, margin: (x: 8mm, top: 9mm, bottom: 12mm),\n",
-        "  numbering: \"1\", number-align: center)\n",
-        "#set text(font: (\"Libertinus Serif\", \"New Computer Modern\", \"DejaVu Sans Mono\"), size: 9pt, hyphenate: true)\n",
         // Ragged right: justified A6 lines stretch, and are harder to read
         // in a second language.
         "#set par(justify: false, leading: 0.55em, spacing: 0.9em)\n",
@@ -479,7 +486,11 @@ fn preamble(m: &mut Markup<'_>, guide: &GuideView) {
         "  place(top + left, line(start: (x + sx * g, y), end: (x + sx * (g + l), y), stroke: 0.4pt))\n",
         "  place(top + left, line(start: (x, y + sy * g), end: (x, y + sy * (g + l)), stroke: 0.4pt)) } } }\n",
     ));
-    m.code(&format!("#set text({})\n", text_lang(guide.code())));
+    m.code(&format!(
+        "#set text({}, dir: {})\n",
+        text_lang(guide.code()),
+        guide.lang.dir.as_str()
+    ));
 }
 
 /// The title, the emergency numbers large, the web address and its QR code.
@@ -504,7 +515,7 @@ fn cover(
     }
     let qr = crate::qr::svg(url)?;
     let web = m.t(guide, "web-address");
-    let shown_url = m.text(url, url_at);
+    let shown_url = tm::number_box(&m.text(url, url_at));
     m.code(&format!(
         "#v(1fr)\n#align(center)[#image(bytes({}), format: \"svg\", width: 26mm, alt: {})\n#text(size: 8pt)[{web}: #link({})[{shown_url}]]]\n]\n",
         string(&qr),
@@ -520,7 +531,7 @@ fn emergency_line(m: &mut Markup<'_>, c: &ContactView, number_size: &str, name_s
     let at = c.at("phone");
     match (&c.phone, &c.tel) {
         (Some(phone), Some(tel)) => {
-            let phone = m.text(phone, at.origin());
+            let phone = tm::number_box(&m.text(phone, at.origin()));
             m.code(&format!(
                 "#block(below: 1.6mm)[#link({})[#text(size: {number_size}, weight: \"bold\")[{phone}]] #h(1mm) #text(size: {name_size})[{name}]]\n",
                 string(&format!("tel:{tel}")),
@@ -547,14 +558,14 @@ fn contacts_chapter(m: &mut Markup<'_>, guide: &GuideView, title: &Text) {
             m.code(&format!(" #linebreak() {d}"));
         }
         if let (Some(p), Some(tel)) = (&c.phone, &c.tel) {
-            let p = m.text(p, c.at("phone").origin());
+            let p = tm::number_box(&m.text(p, c.at("phone").origin()));
             m.code(&format!(
                 " #linebreak() #link({})[#text(weight: \"bold\", size: 10.5pt)[{p}]]",
                 string(&format!("tel:{tel}"))
             ));
         }
         if let Some(w) = &c.whatsapp {
-            let w = m.text(w, c.at("whatsapp").origin());
+            let w = tm::number_box(&m.text(w, c.at("whatsapp").origin()));
             m.code(&format!(" #linebreak() WhatsApp {w}"));
         }
         if let Some(h) = &c.telegram {
@@ -564,7 +575,16 @@ fn contacts_chapter(m: &mut Markup<'_>, guide: &GuideView, title: &Text) {
         for (key, value) in [("email", &c.email), ("url", &c.url)] {
             if let Some(v) = value {
                 let v = m.text(v, c.at(key).origin());
-                m.code(&format!(" #linebreak() {v}"));
+                // In right-to-left text an address is a paragraph of its
+                // own that runs left to right (it may be too long for one
+                // unbreakable box).
+                if guide.lang.dir.is_rtl() {
+                    m.code(&format!(
+                        "#block(above: 0.4em, below: 0.4em)[#set text(dir: ltr);{v}]"
+                    ));
+                } else {
+                    m.code(&format!(" #linebreak() {v}"));
+                }
             }
         }
         if let Some(h) = &c.hours {
@@ -611,12 +631,12 @@ fn wallet_card(m: &mut Markup<'_>, guide: &GuideView, url: &str, url_at: Origin<
     m.code("#align(center, box(width: 85.6mm, height: 54mm)[#cutmarks(85.6mm, 54mm)#box(width: 85.6mm, height: 54mm, inset: 3mm, stroke: 0.3pt + luma(140))[\n");
     let title = m.guide_text(&guide.title);
     m.code(&format!(
-        "#align(left)[#text(size: 9pt, weight: \"bold\")[{title}]\n#v(0.5mm)\n"
+        "#align(start)[#text(size: 9pt, weight: \"bold\")[{title}]\n#v(0.5mm)\n"
     ));
     for c in guide.emergency() {
         emergency_line(m, c, "11pt", "8pt");
     }
-    let shown_url = m.text(url, url_at);
+    let shown_url = tm::number_box(&m.text(url, url_at));
     m.code(&format!("#v(1fr)\n#text(size: 7pt)[{shown_url}]]\n]])\n"));
 }
 
@@ -626,10 +646,10 @@ pub fn uncovered(guide: &GuideView, base_url: &str) -> Vec<Finding> {
     let mut found: std::collections::HashSet<(Source, char)> = Default::default();
     let mut findings = Vec::new();
     let mut scan = |text: &str, at: Origin<'_>| {
-        if fonts::all_covered(text) {
+        if guide.fonts.all_covered(text) {
             return;
         }
-        for ch in text.chars().filter(|&c| !fonts::is_covered(c)) {
+        for ch in text.chars().filter(|&c| !guide.fonts.is_covered(c)) {
             let at = Source::new(at.file, at.line);
             if found.insert((at.clone(), ch)) {
                 findings.push(Finding::Uncovered { at, ch });
@@ -646,8 +666,8 @@ pub fn uncovered(guide: &GuideView, base_url: &str) -> Vec<Finding> {
 /// Whether every character a page's body prints is one of its source
 /// text's (ASCII aside) and the fonts draw them all. Markdown makes other
 /// characters only from entities (`&#x…;`) and NUL (printed as U+FFFD).
-fn prints_only_its_own_characters(body: &str) -> bool {
-    !body.contains(['&', '\0']) && fonts::all_covered(body)
+fn prints_only_its_own_characters(body: &str, fonts: &fonts::FontSet) -> bool {
+    !body.contains(['&', '\0']) && fonts.all_covered(body)
 }
 
 /// `lang: "uz"` for Typst's `text`: Typst takes the ISO 639 language alone

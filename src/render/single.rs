@@ -12,7 +12,7 @@ use crate::view::GuideView;
 use base64::Engine as _;
 
 /// What the one-file guide adds to the site's stylesheet.
-const EXTRA_CSS: &str = ".toc ol{padding-left:1.4rem}.toc a{display:inline-flex;align-items:center;min-height:44px}\
+const EXTRA_CSS: &str = ".toc ol{padding-inline-start:1.4rem}.toc a{display:inline-flex;align-items:center;min-height:44px}\
 .chapter{border-top:1px solid var(--line);margin-top:2rem}.qr svg{width:12rem;max-width:100%;height:auto}\
 .note{color:var(--muted)}.address a{display:inline-flex;align-items:center;min-height:44px;overflow-wrap:anywhere}";
 

@@ -31,6 +31,25 @@ pub fn text(s: &str) -> String {
     out
 }
 
+/// Running text as markup, each number in it one left-to-right box that
+/// never breaks across lines ([`crate::numbers`]).
+pub fn numbers_kept(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for (piece, number) in crate::numbers::pieces(s) {
+        if number {
+            out.push_str(&number_box(&text(piece)));
+        } else {
+            out.push_str(&text(piece));
+        }
+    }
+    out
+}
+
+/// Markup (escaped) as one left-to-right unit that never breaks.
+pub fn number_box(markup: &str) -> String {
+    format!("#box[#set text(dir: ltr);{markup}]")
+}
+
 /// A Typst string literal.
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -225,7 +244,7 @@ impl Writer<'_, '_> {
         match i {
             Inline::Text { text: t, line } => {
                 self.report(t, *line);
-                out.push_str(&text(t));
+                out.push_str(&numbers_kept(t));
             }
             Inline::Code { text: t, line } => {
                 self.report(t, *line);

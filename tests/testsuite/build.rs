@@ -40,7 +40,7 @@ fn every_page_has_the_right_lang() {
             _ => "en",
         };
         assert!(
-            html.contains(&format!("<html lang=\"{expected}\">")),
+            html.contains(&format!("<html lang=\"{expected}\" dir=\"ltr\">")),
             "{f} lacks lang={expected}"
         );
     }
@@ -73,13 +73,15 @@ fn missing_chapter_falls_back_with_its_own_lang_under_a_notice() {
     // uz has no intro; its fallback list says ru, and ru has one.
     let uz = site.read_out("uz/kg-fi/intro/index.html");
     let notice = uz.find("class=\"notice\"").expect("notice");
-    let article = uz.find("<article lang=\"ru\">").expect("ru article");
+    let article = uz
+        .find("<article lang=\"ru\" dir=\"ltr\">")
+        .expect("ru article");
     assert!(notice < article, "notice comes first");
     assert!(uz.contains("Введение"));
     assert!(uz.contains("tarjima qilinmagan"), "notice is in Uzbek");
     // ru has no work page and no fallback list: the source language shows.
     let ru = site.read_out("ru/kg-fi/work/index.html");
-    assert!(ru.contains("<article lang=\"en\">"));
+    assert!(ru.contains("<article lang=\"en\" dir=\"ltr\">"));
     assert!(ru.contains("ENGLISH-WORK-TEXT"));
     assert!(ru.contains("ещё не переведена"));
     // A page that exists is not marked.
@@ -223,7 +225,7 @@ fn contacts_chapter_merges_shared_and_orders_destination_first() {
     // Names fall back when a language lacks one, marked with their lang.
     let uz = site.read_out("uz/kg-fi/contacts/index.html");
     assert!(
-        uz.contains("lang=\"ru\">Пример общей линии"),
+        uz.contains("lang=\"ru\" dir=\"ltr\">Пример общей линии"),
         "uz falls back to ru"
     );
 }

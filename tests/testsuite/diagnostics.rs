@@ -43,3 +43,8 @@ fn check_on_the_example_says_exactly_this() {
         format!("exit status {}\n{}", run.code, run.stderr)
     );
 }
+
+#[test]
+fn check_on_the_scripts_fixture_says_exactly_this() {
+    insta::assert_snapshot!("scripts", check_output(&fixture("scripts")));
+}

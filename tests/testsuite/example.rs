@@ -46,7 +46,7 @@ fn example_site_builds_every_language_and_stays_light() {
                 continue;
             }
             let html = std::fs::read_to_string(&page).unwrap();
-            assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+            assert!(html.contains(&format!("<html lang=\"{lang}\" dir=\"ltr\">")));
             assert!(
                 !html.contains("class=\"notice\""),
                 "{}: the example has no fallback",

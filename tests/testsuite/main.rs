@@ -13,6 +13,7 @@ mod properties;
 mod publish;
 mod reliability;
 mod safety;
+mod scripts;
 mod serve;
 mod share;
 mod support;

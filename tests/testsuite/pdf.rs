@@ -172,7 +172,7 @@ fn a_character_no_font_has_is_an_error_with_file_and_line() {
     run.assert_code(1);
     assert!(
         run.stderr.contains(
-            "content/kg-fi/en/work.md:6: error: character '\u{13000}' (U+13000) has no glyph"
+            "content/kg-fi/en/work.md:6: error: 1 Egyptian Hieroglyphs character (first '\u{13000}', U+13000"
         ),
         "{}",
         run.stderr
@@ -193,7 +193,7 @@ fn a_character_no_font_has_is_found_behind_an_entity() {
     run.assert_code(1);
     assert!(
         run.stderr.contains(
-            "content/kg-fi/en/work.md:6: error: character '\u{13000}' (U+13000) has no glyph"
+            "content/kg-fi/en/work.md:6: error: 1 Egyptian Hieroglyphs character (first '\u{13000}', U+13000"
         ),
         "{}",
         run.stderr

@@ -377,7 +377,7 @@ fn a_language_with_a_script_subtag_checks_and_builds_with_its_pdf() {
     assert!(site.out().join("uz-Cyrl/kg-fi/kg-fi-uz-Cyrl.pdf").is_file());
     assert!(site
         .read_out("uz-Cyrl/kg-fi/index.html")
-        .contains("<html lang=\"uz-Cyrl\">"));
+        .contains("<html lang=\"uz-Cyrl\" dir=\"ltr\">"));
 }
 
 #[test]
@@ -531,11 +531,11 @@ fn every_string_the_pdf_prints_is_glyph_checked_at_its_line() {
     );
     let run = site.run(&["check"]);
     run.assert_code(1);
+    // One error per file and script, at its first line.
     for at in [
-        "site.yaml:1: error: character",
-        "site.yaml:7: error: character",
-        "content/kg-fi/corridor.yaml:5: error: character",
-        "locales/en.ftl:2: error: character",
+        "site.yaml:1: error: 1 Egyptian Hieroglyphs character",
+        "content/kg-fi/corridor.yaml:5: error: 1 Egyptian Hieroglyphs character",
+        "locales/en.ftl:2: error: 1 Egyptian Hieroglyphs character",
     ] {
         assert!(run.stderr.contains(at), "missing `{at}` in\n{}", run.stderr);
     }
