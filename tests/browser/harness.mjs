@@ -11,10 +11,12 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const LANGS = ['uz', 'ru', 'et', 'en'];
 export const CORRIDOR = 'uz-ee';
 
-/** Builds the example site (the repository root) into a fresh folder. */
-export function buildSite() {
+/** Builds the example site (the repository root), or a fixture site of
+ * tests/fixtures, into a fresh folder. */
+export function buildSite(fixture) {
   const out = join(mkdtempSync(join(tmpdir(), 'pocketguide-browser-')), 'public');
-  execFileSync('cargo', ['run', '-q', '--', 'build', '--out', out], { cwd: ROOT, stdio: 'inherit' });
+  const site = fixture ? ['--site', join(ROOT, 'tests/fixtures', fixture)] : [];
+  execFileSync('cargo', ['run', '-q', '--', 'build', ...site, '--out', out], { cwd: ROOT, stdio: 'inherit' });
   return out;
 }
 

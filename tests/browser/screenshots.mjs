@@ -34,6 +34,21 @@ const pdf = join(out, 'en', CORRIDOR, `${CORRIDOR}-en.pdf`);
 for (const [page, name] of [[1, 'pdf-cover-en'], [5, 'pdf-page-en']]) {
   execFileSync('pdftoppm', ['-r', '90', '-png', '-f', String(page), '-l', String(page), '-singlefile', pdf, join(dir, name)]);
 }
+// A right-to-left guide (the Arabic one of tests/fixtures/scripts): its
+// home and a chapter, as a phone shows them.
+const rtlOut = buildSite('scripts');
+const { server: rtlServer, origin: rtlOrigin } = await serve(rtlOut);
+const rtlBrowser = await launch();
+for (const [name, path] of [['phone-home-ar.png', '/ar/et-sa/index.html'], ['phone-chapter-ar.png', '/ar/et-sa/rights/index.html']]) {
+  const context = await rtlBrowser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 640 } });
+  const page = await context.newPage();
+  await page.goto(rtlOrigin + path);
+  await page.screenshot({ path: join(dir, name) });
+  await context.close();
+}
+await rtlBrowser.close();
+rtlServer.close();
+
 // The booklet's first side: wallet card and cover above, two pages below.
 const booklet = join(out, 'en', CORRIDOR, `${CORRIDOR}-en-booklet-a4.pdf`);
 execFileSync('pdftoppm', ['-r', '40', '-png', '-f', '1', '-l', '1', '-singlefile', booklet, join(dir, 'booklet-a4-en')]);

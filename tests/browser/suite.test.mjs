@@ -211,3 +211,54 @@ test('the screenshots script makes every screenshot from a build', () => {
     assert.ok(statSync(join(dir, name)).size > 1000, `${name} is empty`);
   }
 });
+
+// Right to left (tests/fixtures/scripts): Arabic and Urdu pages mirror as a
+// whole, and a phone number inside their text reads left to right.
+test('right to left: Arabic and Urdu pages at 360 px, numbers in reading order', async () => {
+  const rtlOut = buildSite('scripts');
+  const { server: rtlServer, origin: rtlOrigin } = await serve(rtlOut);
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 640 } });
+  const axeContext = await browser.newContext({ viewport: { width: 360, height: 640 } });
+  const page = await context.newPage();
+  const failures = [];
+  try {
+    for (const [lang, corridor] of [['ar', 'et-sa'], ['ur', 'pk-ae']]) {
+      for (const path of [`/${lang}/${corridor}/index.html`, `/${lang}/${corridor}/rights/index.html`, `/${lang}/${corridor}/contacts/index.html`]) {
+        await page.goto(rtlOrigin + path);
+        assert.equal(await page.getAttribute('html', 'dir'), 'rtl', path);
+        const facts = await page.evaluate(measure);
+        failures.push(...facts.problems.map((p) => `${path}: ${p}`));
+        failures.push(...(await axe(axeContext, rtlOrigin + path)).map((v) => `${path}: axe ${v}`));
+        // The page mirrors: the first chapter link and the notice start on the right.
+        const start = await page.evaluate(() => getComputedStyle(document.body).direction);
+        if (start !== 'rtl') failures.push(`${path}: body direction ${start}`);
+      }
+      // Each digit group of +44 20 7946 0018 in the Arabic or Urdu sentence
+      // stands to the right of the one before it.
+      await page.goto(rtlOrigin + `/${lang}/${corridor}/rights/index.html`);
+      const xs = await page.evaluate(() => {
+        const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+          const node = walker.currentNode, text = node.textContent, at = text.indexOf('+44 20 7946 0018');
+          if (at < 0) continue;
+          return ['+44', '20', '7946', '0018'].map((group) => {
+            const i = text.indexOf(group, at), range = document.createRange();
+            range.setStart(node, i); range.setEnd(node, i + group.length);
+            return range.getBoundingClientRect().left;
+          });
+        }
+        return null;
+      });
+      assert.ok(xs, `${lang}: the number is in the text`);
+      assert.ok(xs[0] < xs[1] && xs[1] < xs[2] && xs[2] < xs[3], `${lang}: digit groups out of order: ${xs}`);
+      // And it is not broken across lines: all groups on one line.
+      const tops = await page.evaluate(() => [...document.querySelectorAll('article bdi')].map((b) => b.getClientRects().length));
+      assert.ok(tops.length > 0 && tops.every((n) => n === 1), `${lang}: a number spans lines: ${tops}`);
+    }
+  } finally {
+    await context.close();
+    await axeContext.close();
+    rtlServer.close();
+  }
+  assert.deepEqual(failures, []);
+});
