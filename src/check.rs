@@ -28,6 +28,7 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
     }
     check_pages(site, &declared, &mut d);
     check_locales(site, &mut d);
+    check_transliterations(site, &mut d);
     d
 }
 
@@ -51,6 +52,9 @@ fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
                 Some(l.line),
                 format!("language '{}' is listed twice{also}", l.code),
             ));
+        }
+        if let Some(from) = &l.transliterate_from {
+            check_transliterate_from(site, l, from, d);
         }
         for f in &l.fallback {
             if c.language(f).is_none() {
@@ -118,6 +122,46 @@ fn check_config(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `transliterate_from`: a declared language of the same language in
+/// another script, for which pocketguide has rules.
+fn check_transliterate_from(site: &Site, l: &Language, from: &str, d: &mut Vec<Diagnostic>) {
+    let file = Path::new("site.yaml");
+    let Some(source) = site.config.language(from) else {
+        d.push(Diagnostic::error(
+            file,
+            Some(l.line),
+            format!("transliterate_from: '{from}' is not in `languages`"),
+        ));
+        return;
+    };
+    if source.transliterate_from.is_some() || from == l.code {
+        d.push(Diagnostic::error(
+            file,
+            Some(l.line),
+            format!("transliterate_from: '{}' must come from a language written by hand, not from '{from}'", l.code),
+        ));
+        return;
+    }
+    let language = crate::lang::base_language(&l.code);
+    let known =
+        crate::translit::Translit::new(language, &source.script, &l.script, &Default::default())
+            .is_some();
+    if !known || crate::lang::base_language(from) != language {
+        let pairs: Vec<&str> = crate::translit::PAIRS.iter().map(|(p, _)| *p).collect();
+        d.push(Diagnostic::error(
+            file,
+            Some(l.line),
+            format!(
+                "no transliteration from '{from}' ({}) to '{}' ({}): pocketguide has rules for {} (Latin and Cyrillic); translate the pages by hand instead",
+                source.script,
+                l.code,
+                l.script,
+                pairs.join(", ")
+            ),
+        ));
+    }
+}
+
 /// `text`'s languages are declared ones, and each of `shown_in` has its
 /// words.
 fn check_localized_keys(
@@ -142,7 +186,12 @@ fn check_localized_keys(
         return;
     }
     for &code in shown_in {
-        if !text.texts.contains_key(code) {
+        // A language made by transliteration shows its source's text.
+        let made_from = config
+            .language(code)
+            .and_then(|l| l.transliterate_from.as_deref())
+            .is_some_and(|from| text.texts.contains_key(from));
+        if !text.texts.contains_key(code) && !made_from {
             d.push(Diagnostic::warning(
                 file,
                 line,
@@ -665,6 +714,69 @@ fn check_pages(site: &Site, declared: &HashSet<&str>, d: &mut Vec<Diagnostic>) {
                         ),
                     ));
                 }
+            }
+        }
+    }
+}
+
+/// Pages published in another script by transliteration: the words the
+/// rules are unsure of (a loanword's ц or ь), so a reader of that script
+/// can look at them and add them to `translit/<code>.yaml`. One warning per
+/// page and language, at the first such word's line.
+fn check_transliterations(site: &Site, d: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for corridor in &site.corridors {
+        for lang in &corridor.languages {
+            let Some(t) = site.translits.get(lang) else {
+                continue;
+            };
+            for ch in &corridor.chapters {
+                let Some(from) = translations::transliterated_from(site, corridor, lang, &ch.slug)
+                else {
+                    continue;
+                };
+                let Some(page) = site.chapter_page(corridor, from, &ch.slug) else {
+                    continue;
+                };
+                if !seen.insert((page.file.clone(), lang.clone())) {
+                    continue;
+                }
+                let mut doubts = Vec::new();
+                crate::translit::doc(&page.doc, t, &mut doubts);
+                let mut head = Vec::new();
+                t.apply_noting(&page.title, &mut head);
+                let title_line = page.line_of("title") as u32;
+                doubts.extend(head.into_iter().map(|w| (w, Some(title_line))));
+                if doubts.is_empty() {
+                    continue;
+                }
+                let mut words: Vec<(String, Option<u32>)> = Vec::new();
+                for (w, line) in doubts {
+                    if !words.iter().any(|(x, _)| x.eq_ignore_ascii_case(&w.word)) {
+                        words.push((w.word, line));
+                    }
+                }
+                let line = words
+                    .iter()
+                    .filter_map(|(_, l)| *l)
+                    .min()
+                    .map(|l| l as usize);
+                let list: Vec<String> = words
+                    .iter()
+                    .map(|(w, l)| match l {
+                        Some(l) => format!("{w} (line {l})"),
+                        None => w.clone(),
+                    })
+                    .collect();
+                d.push(Diagnostic::warning(
+                    &page.file,
+                    line,
+                    format!(
+                        "transliterated into '{lang}', these words may be spelt wrong: {}. A reader of '{lang}' should check them; add the right spelling to translit/{lang}.yaml (`word: spelling`), or write the page in content/{}/{lang}/",
+                        list.join(", "),
+                        corridor.slug
+                    ),
+                ));
             }
         }
     }

@@ -39,6 +39,18 @@ impl Locales {
     /// Loads built-in and site strings for `languages` (plus the base).
     /// Syntax errors in the site's files come back as diagnostics.
     pub fn load(site_root: &Path, languages: &[String], diags: &mut Vec<Diagnostic>) -> Self {
+        Locales::load_with(site_root, languages, &HashMap::new(), diags)
+    }
+
+    /// [`Locales::load`], where the languages in `transliterated` (code →
+    /// the language it is made from, and how) that have no strings of their
+    /// own get that language's, transliterated: `uz-Cyrl` from `uz`.
+    pub fn load_with(
+        site_root: &Path,
+        languages: &[String],
+        transliterated: &HashMap<String, (String, std::sync::Arc<crate::translit::Translit>)>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut codes: Vec<String> = languages.to_vec();
         if !codes.iter().any(|c| c == BASE) {
             codes.push(BASE.to_string());
@@ -60,8 +72,22 @@ impl Locales {
             let mut keys = BTreeSet::new();
             let mut defined = HashMap::new();
             let name = format!("{code}.ftl");
-            if let Some(file) = BUILTIN.get_file(&name) {
-                let text = file.contents_utf8().expect("built-in locales are UTF-8");
+            let made = transliterated.get(&code).and_then(|(from, t)| {
+                let from_file = BUILTIN.get_file(format!("{from}.ftl"))?;
+                let text = from_file
+                    .contents_utf8()
+                    .expect("built-in locales are UTF-8");
+                Some(transliterate_ftl(text, t))
+            });
+            let builtin = BUILTIN
+                .get_file(&name)
+                .map(|f| {
+                    f.contents_utf8()
+                        .expect("built-in locales are UTF-8")
+                        .to_string()
+                })
+                .or(made);
+            if let Some(text) = builtin.as_deref() {
                 let rel = PathBuf::from("locales").join(&name);
                 if let Some(res) = parse(text, &rel, diags) {
                     let shown = PathBuf::from(format!("locales/{name} (built-in)"));
@@ -175,6 +201,48 @@ impl Locales {
     }
 }
 
+/// Fluent source in another script: each message's text, never its id,
+/// its `{ $variables }` or the names of its variants (`[one]`).
+pub fn transliterate_ftl(text: &str, t: &crate::translit::Translit) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') || trimmed.trim().is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        // `id = value` at the line's start; otherwise a continuation.
+        let (head, value) = match (line.starts_with(char::is_alphabetic), line.find('=')) {
+            (true, Some(eq)) => line.split_at(eq + 1),
+            _ => {
+                // A variant's name stays: `   *[other] text`.
+                let indent = line.len() - trimmed.len();
+                let variant = trimmed
+                    .strip_prefix('*')
+                    .unwrap_or(trimmed)
+                    .starts_with('[')
+                    .then(|| trimmed.find(']'))
+                    .flatten();
+                match variant {
+                    Some(end) => line.split_at(indent + end + 1),
+                    None => line.split_at(0),
+                }
+            }
+        };
+        out.push_str(head);
+        // Placeables stay as they are.
+        let mut rest = value;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&t.apply(&rest[..open]));
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+            out.push_str(&rest[open..close]);
+            rest = &rest[close..];
+        }
+        out.push_str(&t.apply(rest));
+    }
+    out
+}
+
 fn parse(text: &str, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<FluentResource> {
     match FluentResource::try_new(text.to_string()) {
         Ok(res) => Some(res),
@@ -279,5 +347,34 @@ mod tests {
         assert!(n(1).contains("глава"), "{}", n(1));
         assert!(n(3).contains("главы"), "{}", n(3));
         assert!(n(5).contains("глав "), "{}", n(5));
+    }
+
+    #[test]
+    fn transliterated_strings_keep_ids_variables_and_variants() {
+        let t = crate::translit::Translit::builtin("uz", "Latn", "Cyrl").unwrap();
+        let ftl = "# izoh\nskip-to-content = Matnga oʻtish\nchapters-untranslated = { $count ->\n    [one] { $count } bob tarjima qilinmagan\n   *[other] { $count } ta bob\n}\n";
+        let out = transliterate_ftl(ftl, &t);
+        assert_eq!(
+            out,
+            "# izoh\nskip-to-content = Матнга ўтиш\nchapters-untranslated = { $count ->\n    [one] { $count } боб таржима қилинмаган\n   *[other] { $count } та боб\n}\n"
+        );
+        let mut d = Vec::new();
+        let mut made = HashMap::new();
+        made.insert("uz-Cyrl".to_string(), ("uz".to_string(), t));
+        let l = Locales::load_with(
+            Path::new("/nonexistent"),
+            &["uz".into(), "uz-Cyrl".into()],
+            &made,
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(l.missing_keys("uz-Cyrl"), Vec::<&str>::new());
+        assert!(
+            l.text("uz-Cyrl", "contents", &[])
+                .chars()
+                .any(|c| ('а'..='я').contains(&c)),
+            "{}",
+            l.text("uz-Cyrl", "contents", &[])
+        );
     }
 }

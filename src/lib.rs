@@ -29,6 +29,7 @@ pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod translations;
+pub mod translit;
 pub mod view;
 pub mod write;
 pub mod yaml;

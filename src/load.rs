@@ -212,9 +212,23 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
     }
     let media = load_media(root, &pages, &mut cache.media, &mut diags);
 
+    let translits = config
+        .as_ref()
+        .map(|c| load_translits(root, c, &mut diags))
+        .unwrap_or_default();
+    // (The key says how each language is made too: a language that becomes
+    // transliterated needs its strings made anew.)
     let lang_codes: Vec<String> = config
         .as_ref()
-        .map(|c| c.languages.iter().map(|l| l.code.clone()).collect())
+        .map(|c| {
+            c.languages
+                .iter()
+                .map(|l| match &l.transliterate_from {
+                    Some(f) => format!("{}<{f}", l.code),
+                    None => l.code.clone(),
+                })
+                .collect()
+        })
         .unwrap_or_default();
     if cache
         .locales
@@ -222,7 +236,23 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
         .is_none_or(|(codes, ..)| *codes != lang_codes)
     {
         let mut found = Vec::new();
-        let locales = Locales::load(root, &lang_codes, &mut found);
+        let made = config
+            .as_ref()
+            .map(|c| {
+                c.languages
+                    .iter()
+                    .filter_map(|l| {
+                        let from = l.transliterate_from.clone()?;
+                        Some((l.code.clone(), (from, Arc::clone(translits.get(&l.code)?))))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let codes: Vec<String> = lang_codes
+            .iter()
+            .map(|c| c.split('<').next().unwrap_or(c).to_string())
+            .collect();
+        let locales = Locales::load_with(root, &codes, &made, &mut found);
         cache.locales = Some((lang_codes, Arc::new(locales), found));
     }
     let (_, locales, found) = cache.locales.as_ref().expect("loaded above");
@@ -263,6 +293,7 @@ pub fn load_with(root: &Path, cache: &mut Cache) -> Loaded {
         theme,
         media: Arc::new(media),
         fonts,
+        translits,
     });
     Loaded {
         site,
@@ -450,6 +481,9 @@ struct LanguageYaml {
     /// Overrides the direction the script gives.
     #[serde(default)]
     dir: Option<crate::lang::Dir>,
+    /// Published from another language's pages by transliteration.
+    #[serde(default)]
+    transliterate_from: Option<String>,
 }
 
 fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
@@ -484,6 +518,7 @@ fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
                 code: l.code,
                 name: l.name,
                 fallback: l.fallback,
+                transliterate_from: l.transliterate_from,
             }
         })
         .collect();
@@ -822,6 +857,55 @@ fn load_fonts(root: &Path) -> (Arc<crate::fonts::FontSet>, Vec<Diagnostic>) {
     let (set, found) = crate::fonts::with_site_fonts(files);
     diags.extend(found);
     (set, diags)
+}
+
+/// How each language with `transliterate_from` is made: the built-in pair
+/// for its language and scripts, with the site's own words from
+/// `translit/<code>.yaml`. A language with no such pair is check's to
+/// report.
+fn load_translits(
+    root: &Path,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, Arc<crate::translit::Translit>> {
+    let mut out = HashMap::new();
+    for l in &config.languages {
+        let Some(from) = l.transliterate_from.as_deref() else {
+            continue;
+        };
+        let Some(source) = config.language(from) else {
+            continue;
+        };
+        let rel = Path::new("translit").join(format!("{}.yaml", l.code));
+        let mut extra = BTreeMap::new();
+        if std::fs::symlink_metadata(root.join(&rel)).is_ok() {
+            match read_text(root, &rel) {
+                Ok(text) => match yaml::parse::<Option<BTreeMap<String, String>>>(&text) {
+                    Ok(words) => extra = words.unwrap_or_default(),
+                    Err(e) => diags.push(Diagnostic::error(
+                        &rel,
+                        e.line,
+                        format!("{} (expected lines of `word: replacement`)", e.message),
+                    )),
+                },
+                Err(d) => diags.push(d),
+            }
+        }
+        let language = crate::lang::base_language(&l.code);
+        // The site's words are written from the Latin side when the target
+        // is not Latin, else from the other.
+        let extra = if l.script == "Latn" {
+            extra.into_iter().map(|(k, v)| (v, k)).collect()
+        } else {
+            extra
+        };
+        if let Some(Ok(t)) =
+            crate::translit::Translit::new(language, &source.script, &l.script, &extra)
+        {
+            out.insert(l.code.clone(), Arc::new(t));
+        }
+    }
+    out
 }
 
 /// Images larger than this get a warning: readers pay for every byte.

@@ -82,6 +82,9 @@ pub struct Language {
     pub script: String,
     /// From the script, unless site.yaml says `dir:`.
     pub dir: crate::lang::Dir,
+    /// Published from this language's pages by transliteration
+    /// (`uz-Cyrl` from `uz`).
+    pub transliterate_from: Option<String>,
     pub line: usize,
 }
 
@@ -324,6 +327,8 @@ pub struct Site {
     /// The fonts the printed guides are set in: the site's own
     /// (`fonts/`), then the built-in ones.
     pub fonts: Arc<crate::fonts::FontSet>,
+    /// Per language published by transliteration: how.
+    pub translits: HashMap<String, Arc<crate::translit::Translit>>,
 }
 
 /// How a chapter is shown in one language.
@@ -359,6 +364,7 @@ impl Site {
     pub fn fallback_chain<'a>(&'a self, corridor: &'a Corridor, lang: &'a str) -> Vec<&'a str> {
         let mut chain: Vec<&str> = vec![lang];
         if let Some(l) = self.config.language(lang) {
+            chain.extend(l.transliterate_from.as_deref());
             chain.extend(l.fallback.iter().map(String::as_str));
         }
         chain.push(&corridor.source_language);

@@ -110,7 +110,7 @@ pub fn text_from_bytes(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic>
 
 /// The folders a site is built from, besides site.yaml: an output inside
 /// one would be read back as part of the site, and serve watches them.
-pub const SOURCE_DIRS: [&str; 4] = ["content", "locales", "themes", "fonts"];
+pub const SOURCE_DIRS: [&str; 5] = ["content", "locales", "themes", "fonts", "translit"];
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, body, first body line).
 pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {

@@ -308,25 +308,49 @@ impl GuideView {
                 .language(code)
                 .map_or_else(|| crate::lang::dir_of(code), |l| l.dir),
         };
-        let other = |code: Option<&str>| code.filter(|c| *c != lang).map(tag);
+        // A language made by transliteration shows its source language's
+        // text in its own script, as its own.
+        let translit = site.translits.get(lang).zip(
+            site.config
+                .language(lang)
+                .and_then(|l| l.transliterate_from.as_deref()),
+        );
+        let other = |code: Option<&str>| {
+            code.filter(|c| *c != lang && Some(*c) != translit.map(|(_, f)| f))
+                .map(tag)
+        };
+        let convert = |text: &str, code: Option<&str>| -> String {
+            match translit {
+                Some((t, from)) if code == Some(from) => t.apply(text),
+                _ => text.to_string(),
+            }
+        };
         let title = localized(
             &corridor.title,
             &chain_refs,
             &Field::new(&corridor.file, &corridor.lines, "title", None),
             &other,
+            &convert,
         );
-        let site_chain = [lang, site.config.default_language.as_str()];
+        let mut site_chain = vec![lang];
+        site_chain.extend(translit.map(|(_, from)| from));
+        site_chain.push(site.config.default_language.as_str());
         let site_title = localized(
             &site.config.title,
             &site_chain,
             &Field::new(Path::new("site.yaml"), &site.config.lines, "title", None),
             &other,
+            &convert,
         );
         let chapters = corridor
             .chapters
             .iter()
             .filter_map(|ch| {
-                let (body, title, summary) = match site.chapter_text(corridor, lang, &ch.slug) {
+                let shown_lang =
+                    crate::translations::transliterated_from(site, corridor, lang, &ch.slug)
+                        .unwrap_or(lang);
+                let (body, title, summary) = match site.chapter_text(corridor, shown_lang, &ch.slug)
+                {
                     model::ChapterText::Contacts => {
                         let title = Text {
                             text: site.locales.text(lang, "contacts-title", &[]),
@@ -339,7 +363,12 @@ impl GuideView {
                         let notice = outdated.then(|| Notice::Outdated {
                             source: corridor.source_language.clone(),
                         });
-                        page_body(page, notice, tag(&page.lang), &other)
+                        match translit {
+                            Some((t, _)) if shown_lang != lang => {
+                                transliterated(page, notice, t, tag(lang))
+                            }
+                            _ => page_body(page, notice, tag(&page.lang), &other),
+                        }
                     }
                     model::ChapterText::Fallback { page } => {
                         let notice = Some(Notice::Fallback {
@@ -362,7 +391,7 @@ impl GuideView {
         let contacts: Vec<ContactView> = site
             .contacts(corridor)
             .into_iter()
-            .map(|c| contact(site, c, &chain_refs, lang, &other))
+            .map(|c| contact(site, c, &chain_refs, lang, &other, &convert))
             .collect();
         let emergency = contacts
             .iter()
@@ -499,6 +528,29 @@ fn page_body(
     (body, title, page.summary.clone())
 }
 
+/// A page in another script: its title, summary and text transliterated,
+/// shown as the reader's language's own.
+fn transliterated(
+    page: &model::Page,
+    notice: Option<Notice>,
+    t: &crate::translit::Translit,
+    lang: Tag,
+) -> (Body, Text, Option<String>) {
+    let title = Text {
+        text: t.apply(&page.title),
+        lang: None,
+        source: Source::new(&page.file, Some(page.line_of("title"))),
+    };
+    let body = Body::Text {
+        doc: Arc::new(crate::translit::doc(&page.doc, t, &mut Vec::new())),
+        lang,
+        notice,
+        file: page.file.clone(),
+        body: Arc::clone(&page.body),
+    };
+    (body, title, page.summary.as_deref().map(|s| t.apply(s)))
+}
+
 fn source_of(o: Origin<'_>) -> Source {
     Source::new(o.file, o.line)
 }
@@ -509,11 +561,12 @@ fn contact(
     chain: &[&str],
     lang: &str,
     other: &dyn Fn(Option<&str>) -> Option<Tag>,
+    convert: &dyn Fn(&str, Option<&str>) -> String,
 ) -> ContactView {
     let field = |key: &'static str| Field::new(&c.file, &c.lines, key, Some(c.line));
     let name = match c.name.pick(chain) {
         Some((text, text_lang)) => Text {
-            text: text.to_string(),
+            text: convert(text, text_lang),
             lang: other(text_lang),
             source: field("name").source(text_lang),
         },
@@ -526,12 +579,15 @@ fn contact(
     let opt = |value: &Option<Localized>, key: &'static str| {
         value
             .as_ref()
-            .map(|l| localized(l, chain, &field(key), other))
+            .map(|l| localized(l, chain, &field(key), other, convert))
     };
-    let short_name = c
-        .short_name
-        .as_ref()
-        .map_or_else(|| name.text.clone(), |s| s.get(chain));
+    let short_name = c.short_name.as_ref().map_or_else(
+        || name.text.clone(),
+        |s| match s.pick(chain) {
+            Some((text, text_lang)) => convert(text, text_lang),
+            None => String::new(),
+        },
+    );
     let source_name = c.source.as_deref().map_or_else(String::new, source_name);
     let verified_text = c.verified.map(|date| {
         let date = date.to_string();
@@ -630,10 +686,11 @@ fn localized(
     chain: &[&str],
     at: &Field<'_>,
     other: &dyn Fn(Option<&str>) -> Option<Tag>,
+    convert: &dyn Fn(&str, Option<&str>) -> String,
 ) -> Text {
     match text.pick(chain) {
         Some((t, lang)) => Text {
-            text: t.to_string(),
+            text: convert(t, lang),
             lang: other(lang),
             source: at.source(lang),
         },

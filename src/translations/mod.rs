@@ -133,6 +133,8 @@ pub enum Status {
     Ok,
     Missing,
     Outdated,
+    /// Made from another language's page by transliteration (SPEC 9.2).
+    Transliterated,
 }
 
 impl Status {
@@ -142,6 +144,7 @@ impl Status {
             Status::Ok => "ok",
             Status::Missing => "missing",
             Status::Outdated => "outdated",
+            Status::Transliterated => "transliterated",
         }
     }
 }
@@ -151,6 +154,12 @@ pub fn status(site: &Site, corridor: &Corridor, slug: &str, lang: &str) -> Optio
     if slug == CONTACTS_CHAPTER {
         return None;
     }
+    if let Some(from) = transliterated_from(site, corridor, lang, slug) {
+        return Some(match site.chapter_text(corridor, from, slug) {
+            ChapterText::Own { .. } => Status::Transliterated,
+            _ => Status::Missing,
+        });
+    }
     Some(match site.chapter_text(corridor, lang, slug) {
         ChapterText::Own { .. } if lang == corridor.source_language => Status::Source,
         ChapterText::Own { outdated: true, .. } => Status::Outdated,
@@ -159,6 +168,20 @@ pub fn status(site: &Site, corridor: &Corridor, slug: &str, lang: &str) -> Optio
             Status::Missing
         }
     })
+}
+
+/// The language a chapter in `lang` is transliterated from: when `lang`
+/// is made by transliteration and has no page of its own for the chapter
+/// (a page written by hand wins).
+pub fn transliterated_from<'a>(
+    site: &'a Site,
+    corridor: &Corridor,
+    lang: &str,
+    slug: &str,
+) -> Option<&'a str> {
+    let from = site.config.language(lang)?.transliterate_from.as_deref()?;
+    let own = site.chapter_page(corridor, lang, slug).is_some();
+    (!own && site.translits.contains_key(lang)).then_some(from)
 }
 
 #[cfg(test)]
@@ -255,7 +278,10 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
             .iter()
             .filter(|r| r.status != Status::Source)
             .count();
-        let ok = of_lang.iter().filter(|r| r.status == Status::Ok).count();
+        let ok = of_lang
+            .iter()
+            .filter(|r| matches!(r.status, Status::Ok | Status::Transliterated))
+            .count();
         let cell = (ok * 100)
             .checked_div(translated)
             .map_or_else(|| "source".to_string(), |p| format!("{p}%"));

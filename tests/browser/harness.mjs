@@ -8,7 +8,7 @@ import { join, resolve, normalize, extname } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const LANGS = ['uz', 'ru', 'et', 'en'];
+export const LANGS = ['uz', 'uz-Cyrl', 'ru', 'et', 'en'];
 export const CORRIDOR = 'uz-ee';
 
 /** Builds the example site (the repository root), or a fixture site of

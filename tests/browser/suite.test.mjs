@@ -65,7 +65,7 @@ function measure() {
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const draw = (ch) => { ctx.clearRect(0, 0, 48, 48); ctx.font = font.replace(/\d+(\.\d+)?px/, '32px'); ctx.fillText(ch, 4, 36); return ctx.getImageData(0, 0, 48, 48).data.join(); };
   const tofu = draw('\u0378');
-  facts.tofu = ['ʻ', 'Ж', 'ы', 'õ', 'ä', 'š', 'ž', 'ü'].filter((ch) => document.body.textContent.includes(ch) && draw(ch) === tofu);
+  facts.tofu = ['ʻ', 'Ж', 'ы', 'ў', 'қ', 'ғ', 'ҳ', 'õ', 'ä', 'š', 'ž', 'ü'].filter((ch) => document.body.textContent.includes(ch) && draw(ch) === tofu);
   return facts;
 }
 

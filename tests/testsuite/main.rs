@@ -19,4 +19,5 @@ mod share;
 mod support;
 mod translations;
 mod translators;
+mod translit;
 mod trust;
