@@ -26,7 +26,7 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
     for file in site.contact_files() {
         check_contact_file(site, file, &declared, today, &mut d);
     }
-    check_pages(site, &declared, &mut d);
+    check_pages(site, &declared, today, &mut d);
     check_locales(site, &mut d);
     check_transliterations(site, &mut d);
     d
@@ -657,7 +657,7 @@ fn contact_trust(site: &Site, c: &Contact, today: NaiveDate, d: &mut Vec<Diagnos
     }
 }
 
-fn check_pages(site: &Site, declared: &HashSet<&str>, d: &mut Vec<Diagnostic>) {
+fn check_pages(site: &Site, declared: &HashSet<&str>, today: NaiveDate, d: &mut Vec<Diagnostic>) {
     // Which corridors publish each (scope, slug): a `_shared` page belongs
     // to every corridor that lists its slug.
     let mut users: HashMap<(&Scope, &str), Vec<&Corridor>> = HashMap::new();
@@ -665,6 +665,22 @@ fn check_pages(site: &Site, declared: &HashSet<&str>, d: &mut Vec<Diagnostic>) {
         users
             .entry((&page.scope, &page.slug))
             .or_insert_with(|| site.corridors.iter().filter(|c| c.uses(page)).collect());
+    }
+    let numbers: HashMap<&str, KnownNumbers> = site
+        .corridors
+        .iter()
+        .map(|c| (c.slug.as_str(), KnownNumbers::of(site, c)))
+        .collect();
+    for page in &site.pages {
+        let corridors = &users[&(&page.scope, page.slug.as_str())];
+        check_contact_links(page, corridors, &numbers, d);
+        if let Some(date) = page.review_by.filter(|&date| date < today) {
+            d.push(Diagnostic::warning(
+                &page.file,
+                page.front_lines.get("review_by"),
+                format!("review_by {date} has passed: the facts on this page that expire (a wage, a fee, a law in force) may be out of date; check them against their sources, correct them in every language, then set the next review_by"),
+            ));
+        }
     }
     for page in &site.pages {
         if !valid_slug(&page.slug) {
@@ -717,6 +733,122 @@ fn check_pages(site: &Site, declared: &HashSet<&str>, d: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The phone numbers of a corridor's contacts, as digits: in full
+/// (`3726607320`), without the country code (`6607320`), and short
+/// numbers as they are (`112`).
+struct KnownNumbers<'a> {
+    by_digits: HashMap<String, &'a Contact>,
+    ids: HashSet<&'a str>,
+    /// Where the corridor's numbers are dialled: a national number typed
+    /// without its country code is read as one of these.
+    countries: Vec<phonenumber::country::Id>,
+}
+
+impl<'a> KnownNumbers<'a> {
+    fn of(site: &'a Site, corridor: &'a Corridor) -> Self {
+        let contacts = site.contacts(corridor);
+        let mut by_digits = HashMap::new();
+        for c in &contacts {
+            for number in [&c.phone, &c.whatsapp].into_iter().flatten() {
+                let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+                if let Ok(n) = phonenumber::parse(None, number.trim()) {
+                    let national = n.national().value().to_string();
+                    by_digits.entry(format!("0{national}")).or_insert(*c);
+                    by_digits.entry(format!("8{national}")).or_insert(*c);
+                    by_digits.entry(national).or_insert(*c);
+                }
+                by_digits.entry(digits).or_insert(*c);
+            }
+        }
+        let countries = [&corridor.origin, &corridor.destination]
+            .into_iter()
+            .filter_map(|c| c.to_ascii_uppercase().parse().ok())
+            .collect();
+        KnownNumbers {
+            by_digits,
+            ids: contacts.iter().map(|c| c.id.as_str()).collect(),
+            countries,
+        }
+    }
+
+    /// Whether a typed run is a phone number: a contact's (which one), or
+    /// a valid number of its own.
+    fn phone(&self, typed: &crate::numbers::Typed, text: &str) -> Option<Option<&'a Contact>> {
+        if let Some(c) = self.by_digits.get(&typed.digits) {
+            return Some(Some(*c));
+        }
+        let digits = typed.digits.len();
+        let run = &text[typed.range.clone()];
+        if !(7..=15).contains(&digits) || crate::numbers::looks_like_date(run) {
+            return None;
+        }
+        let valid =
+            |region| phonenumber::parse(region, run).is_ok_and(|n| phonenumber::is_valid(&n));
+        let found = if typed.international {
+            valid(None)
+        } else {
+            // Typed the way people in the corridor's countries dial.
+            self.countries.iter().any(|&c| valid(Some(c)))
+        };
+        found.then_some(None)
+    }
+}
+
+/// A page's contact links name contacts its corridors have, and its text
+/// has no phone numbers typed in (they would go stale when a contact is
+/// re-verified).
+fn check_contact_links(
+    page: &Page,
+    corridors: &[&Corridor],
+    numbers: &HashMap<&str, KnownNumbers>,
+    d: &mut Vec<Diagnostic>,
+) {
+    for (id, line) in &page.contact_links {
+        if id.is_empty() {
+            d.push(Diagnostic::error(
+                &page.file,
+                Some(*line),
+                "a contact link without an id: write the contact's `id` from contacts.yaml after `contact:`, e.g. [](contact:police)",
+            ));
+            continue;
+        }
+        for corridor in corridors {
+            if !numbers[corridor.slug.as_str()].ids.contains(id.as_str()) {
+                d.push(Diagnostic::error(
+                    &page.file,
+                    Some(*line),
+                    format!(
+                        "link to contact '{id}', which corridor '{}' does not have: no such `id` in content/{}/contacts.yaml or content/contacts.yaml",
+                        corridor.slug, corridor.slug
+                    ),
+                ));
+            }
+        }
+    }
+    let Some(first) = corridors.first() else {
+        return;
+    };
+    let known = &numbers[first.slug.as_str()];
+    page.doc.texts(&mut |text, line| {
+        for typed in crate::numbers::typed(text) {
+            let Some(contact) = known.phone(&typed, text) else {
+                continue;
+            };
+            let number = &text[typed.range.clone()];
+            let message = match contact {
+                Some(c) => format!(
+                    "phone number {number} typed into the text: it is the number of contact '{}'; write [](contact:{}) instead, so the text changes with contacts.yaml when the number is re-verified",
+                    c.id, c.id
+                ),
+                None => format!(
+                    "{number} looks like a phone number typed into the text, and no contact has it: add it to contacts.yaml with its `source:` and `verified:` date, then write [](contact:ID) instead"
+                ),
+            };
+            d.push(Diagnostic::warning(&page.file, Some(line as usize), message));
+        }
+    });
 }
 
 /// Pages published in another script by transliteration: the words the

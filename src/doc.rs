@@ -16,6 +16,9 @@ pub struct Doc {
     pub blocks: Vec<Block>,
     /// The page has raw HTML: only such pages go through the sanitiser.
     pub raw_html: bool,
+    /// The page links to contacts (`[](contact:ID)`): the guide fills in
+    /// each one's name and number for its reader ([`Doc::with_contacts`]).
+    pub contact_links: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +91,38 @@ pub enum Inline {
         content: Vec<Inline>,
     },
     FootnoteRef(String),
+    /// `[words](contact:ID)`: the words (none for `[](contact:ID)`) link
+    /// to the contact `id`, resolved for the reader by the guide.
+    Contact {
+        id: String,
+        line: u32,
+        content: Vec<Inline>,
+        to: Option<Box<ContactLink>>,
+    },
+}
+
+/// A contact as a link in text shows it: filled in per guide, so the one
+/// number in contacts.yaml is the number every output prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactLink {
+    /// In the reader's language (or the fallback's).
+    pub name: String,
+    /// The language of `name` and its direction, where it is not the
+    /// reader's.
+    pub name_lang: Option<(String, crate::lang::Dir)>,
+    /// What a reader dials or types, as contacts.yaml writes it: the
+    /// phone, else WhatsApp, Telegram (`@handle`) or e-mail.
+    pub number: Option<String>,
+    /// Where a tap leads: `tel:`, WhatsApp, Telegram, `mailto:`, else the
+    /// contact's web page.
+    pub href: Option<String>,
+}
+
+/// The contact a `contact:` address names (`contact:ID`, the scheme in any
+/// case), or `None` for any other address.
+pub fn contact_id(dest: &str) -> Option<&str> {
+    let (scheme, id) = dest.split_at_checked(8)?;
+    scheme.eq_ignore_ascii_case("contact:").then(|| id.trim())
 }
 
 impl Doc {
@@ -100,6 +135,7 @@ impl Doc {
             images: images.iter(),
             at: 0,
             raw_html: false,
+            contact_links: false,
             depth: 0,
             flattened: 0,
         };
@@ -107,6 +143,90 @@ impl Doc {
         Doc {
             blocks,
             raw_html: b.raw_html,
+            contact_links: b.contact_links,
+        }
+    }
+
+    /// The tree with every contact link filled in by `find` (`None`: no
+    /// such contact, a check error, and the link shows its words).
+    pub fn with_contacts(&self, find: &dyn Fn(&str) -> Option<ContactLink>) -> Doc {
+        fn inlines(i: &[Inline], find: &dyn Fn(&str) -> Option<ContactLink>) -> Vec<Inline> {
+            i.iter().map(|i| inline(i, find)).collect()
+        }
+        fn inline(i: &Inline, find: &dyn Fn(&str) -> Option<ContactLink>) -> Inline {
+            match i {
+                Inline::Contact {
+                    id, line, content, ..
+                } => Inline::Contact {
+                    id: id.clone(),
+                    line: *line,
+                    content: inlines(content, find),
+                    to: find(id).map(Box::new),
+                },
+                Inline::Emph(c) => Inline::Emph(inlines(c, find)),
+                Inline::Strong(c) => Inline::Strong(inlines(c, find)),
+                Inline::Strike(c) => Inline::Strike(inlines(c, find)),
+                Inline::Link {
+                    dest,
+                    title,
+                    email,
+                    content,
+                } => Inline::Link {
+                    dest: dest.clone(),
+                    title: title.clone(),
+                    email: *email,
+                    content: inlines(content, find),
+                },
+                Inline::Image {
+                    dest,
+                    title,
+                    source,
+                    alt,
+                    content,
+                } => Inline::Image {
+                    dest: dest.clone(),
+                    title: title.clone(),
+                    source: source.clone(),
+                    alt: alt.clone(),
+                    content: inlines(content, find),
+                },
+                other => other.clone(),
+            }
+        }
+        let blocks = self
+            .blocks
+            .iter()
+            .map(|b| b.map_inlines(&|i| inlines(i, find)))
+            .collect();
+        Doc {
+            blocks,
+            raw_html: self.raw_html,
+            contact_links: self.contact_links,
+        }
+    }
+
+    /// Every piece of text a writer typed (text and code, not link
+    /// addresses or raw HTML), with its line.
+    pub fn texts(&self, f: &mut dyn FnMut(&str, u32)) {
+        fn inlines(i: &[Inline], f: &mut dyn FnMut(&str, u32)) {
+            for i in i {
+                match i {
+                    Inline::Text { text, line } | Inline::Code { text, line } => f(text, *line),
+                    Inline::Emph(c)
+                    | Inline::Strong(c)
+                    | Inline::Strike(c)
+                    | Inline::Link { content: c, .. }
+                    | Inline::Image { content: c, .. }
+                    | Inline::Contact { content: c, .. } => inlines(c, f),
+                    Inline::Html(_)
+                    | Inline::SoftBreak
+                    | Inline::HardBreak
+                    | Inline::FootnoteRef(_) => {}
+                }
+            }
+        }
+        for b in &self.blocks {
+            b.each_inlines(&mut |i| inlines(i, f));
         }
     }
 
@@ -139,6 +259,60 @@ impl Doc {
         let mut out = Vec::new();
         walk(&self.blocks, &mut out);
         out
+    }
+}
+
+impl Block {
+    /// The block with each run of inlines in it (at any depth) replaced by
+    /// `f`'s.
+    fn map_inlines(&self, f: &dyn Fn(&[Inline]) -> Vec<Inline>) -> Block {
+        let blocks = |bs: &[Block]| bs.iter().map(|b| b.map_inlines(f)).collect();
+        match self {
+            Block::Paragraph(i) => Block::Paragraph(f(i)),
+            Block::Plain(i) => Block::Plain(f(i)),
+            Block::Heading { level, content } => Block::Heading {
+                level: *level,
+                content: f(content),
+            },
+            Block::Quote(bs) => Block::Quote(blocks(bs)),
+            Block::List { start, items } => Block::List {
+                start: *start,
+                items: items.iter().map(|i| blocks(i)).collect(),
+            },
+            Block::Table { aligns, head, rows } => Block::Table {
+                aligns: aligns.clone(),
+                head: head.iter().map(|c| f(c)).collect(),
+                rows: rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| f(c)).collect())
+                    .collect(),
+            },
+            Block::Footnote { label, blocks: bs } => Block::Footnote {
+                label: label.clone(),
+                blocks: blocks(bs),
+            },
+            Block::Code { .. } | Block::Rule | Block::Html(_) => self.clone(),
+        }
+    }
+
+    /// Calls `f` on each run of inlines in the block, at any depth.
+    fn each_inlines(&self, f: &mut dyn FnMut(&[Inline])) {
+        match self {
+            Block::Paragraph(i) | Block::Plain(i) | Block::Heading { content: i, .. } => f(i),
+            Block::Quote(bs) | Block::Footnote { blocks: bs, .. } => {
+                bs.iter().for_each(|b| b.each_inlines(f))
+            }
+            Block::List { items, .. } => items.iter().flatten().for_each(|b| b.each_inlines(f)),
+            Block::Table { head, rows, .. } => std::iter::once(head)
+                .chain(rows)
+                .flatten()
+                .for_each(|c| f(c)),
+            Block::Code { text, line, .. } => f(&[Inline::Code {
+                text: text.clone(),
+                line: *line,
+            }]),
+            Block::Rule | Block::Html(_) => {}
+        }
     }
 }
 
@@ -189,6 +363,16 @@ pub fn inlines_text(inlines: &[Inline], out: &mut String) {
             }
             Inline::Html(h) => out.push_str(&crate::render::html_doc::text_of_html(h)),
             Inline::FootnoteRef(_) => {}
+            Inline::Contact { content, to, .. } => match to {
+                Some(c) if content.is_empty() => {
+                    out.push_str(&c.name);
+                    if let Some(n) = &c.number {
+                        out.push(' ');
+                        out.push_str(n);
+                    }
+                }
+                _ => inlines_text(content, out),
+            },
         }
     }
 }
@@ -205,6 +389,7 @@ struct Builder<'a> {
     images: std::slice::Iter<'a, Image>,
     at: usize,
     raw_html: bool,
+    contact_links: bool,
     /// How deep the element being read is.
     depth: usize,
     /// Elements opened past [`MAX_DEPTH`] and not closed yet: their ends
@@ -417,6 +602,15 @@ impl Builder<'_> {
             Event::Start(Tag::Emphasis) => Inline::Emph(self.inlines()),
             Event::Start(Tag::Strong) => Inline::Strong(self.inlines()),
             Event::Start(Tag::Strikethrough) => Inline::Strike(self.inlines()),
+            Event::Start(Tag::Link { dest_url, .. }) if contact_id(&dest_url).is_some() => {
+                self.contact_links = true;
+                Inline::Contact {
+                    id: contact_id(&dest_url).unwrap_or_default().to_string(),
+                    line,
+                    content: self.inlines(),
+                    to: None,
+                }
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -489,6 +683,32 @@ mod tests {
         }
         assert_eq!(d.plain_text(), "T\n\nA b c\n\nx\n\ny\n\nh \n\nv");
         assert_eq!(d.headings(), vec![(1, "T".to_string())]);
+    }
+
+    #[test]
+    fn contact_links_are_filled_in_per_reader() {
+        assert_eq!(contact_id("contact:police"), Some("police"));
+        assert_eq!(contact_id("CONTACT: police "), Some("police"));
+        assert_eq!(contact_id("contacts.md"), None);
+        assert_eq!(contact_id("tel:112"), None);
+        let d = doc("Call [](contact:police) or [the line](contact:line).\n\n| [](contact:police) |\n|---|\n| x |\n");
+        assert!(d.contact_links);
+        let police = ContactLink {
+            name: "Police".into(),
+            name_lang: None,
+            number: Some("112".into()),
+            href: Some("tel:112".into()),
+        };
+        let filled = d.with_contacts(&|id| (id == "police").then(|| police.clone()));
+        // Unknown ids keep their words; known ones show name and number,
+        // also inside a table.
+        assert_eq!(
+            filled.plain_text(),
+            "Call Police 112 or the line.\n\nPolice 112 \n\nx"
+        );
+        let mut typed = Vec::new();
+        d.texts(&mut |t, line| typed.push((t.to_string(), line)));
+        assert!(typed.contains(&("the line".to_string(), 1)), "{typed:?}");
     }
 
     #[test]

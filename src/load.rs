@@ -697,6 +697,8 @@ struct FrontMatter {
     summary: Option<String>,
     #[serde(default)]
     source_hash: Option<String>,
+    #[serde(default)]
+    review_by: Option<yaml::Value>,
     #[serde(flatten)]
     other: BTreeMap<String, yaml::Value>,
 }
@@ -720,6 +722,7 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
         title: None,
         summary: None,
         source_hash: None,
+        review_by: None,
         other: BTreeMap::new(),
     };
     let fm: FrontMatter = if fm_text.trim().is_empty() {
@@ -754,9 +757,24 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
         diags.push(Diagnostic::warning(
             rel,
             front_lines.get(key),
-            format!("unknown front-matter key `{key}` (known: title, summary, source_hash)"),
+            format!(
+                "unknown front-matter key `{key}` (known: title, summary, source_hash, review_by)"
+            ),
         ));
     }
+    let review_by = fm.review_by.as_ref().and_then(|v| {
+        let date = v
+            .as_str()
+            .and_then(|t| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok());
+        if date.is_none() {
+            diags.push(Diagnostic::error(
+                rel,
+                front_lines.get("review_by"),
+                "review_by is not a date: write the day its facts must be looked at again as YYYY-MM-DD, e.g. `review_by: 2027-01-01`",
+            ));
+        }
+        date
+    });
 
     let analysis = markdown::analyse(rel, body, body_line);
     diags.extend(analysis.diagnostics);
@@ -811,6 +829,8 @@ fn load_page(root: &Path, scope: &Scope, lang: &str, slug: &str, rel: &Path) -> 
                 .into_iter()
                 .map(|(slug, line)| ChapterLink { slug, line })
                 .collect(),
+            contact_links: analysis.contacts,
+            review_by,
             images: analysis.images,
             front_lines,
         },

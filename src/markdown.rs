@@ -133,6 +133,8 @@ pub struct Analysis {
     /// The line of the file each event starts on.
     pub lines: Vec<u32>,
     pub links: Vec<(String, usize)>,
+    /// `[…](contact:ID)` links: the id and the line.
+    pub contacts: Vec<(String, usize)>,
     pub images: Vec<Image>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -147,6 +149,7 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
         events: Vec::new(),
         lines: Vec::new(),
         links: Vec::new(),
+        contacts: Vec::new(),
         images: Vec::new(),
         diagnostics: Vec::new(),
     };
@@ -187,6 +190,8 @@ pub fn analyse(file: &Path, body: &str, body_line: usize) -> Analysis {
                     Tag::Link { dest_url, .. } => {
                         if let Some(slug) = chapter_link_target(dest_url) {
                             a.links.push((slug.to_string(), line));
+                        } else if let Some(id) = crate::doc::contact_id(dest_url) {
+                            a.contacts.push((id.to_string(), line));
                         } else if dest_url.len() > MAX_PDF_URL {
                             a.diagnostics.push(Diagnostic::error(
                                 file,
@@ -677,6 +682,8 @@ pub(crate) fn test_page(file: &str, slug: &str, body: &str) -> Page {
         body_line: 1,
         doc: std::sync::Arc::new(crate::doc::Doc::build(&a.events, &a.lines, &a.images)),
         links: vec![],
+        contact_links: a.contacts,
+        review_by: None,
         images: a.images,
         front_lines: Default::default(),
     }
@@ -719,7 +726,7 @@ mod tests {
         let o = oracle::Page::new(p.file.to_str().unwrap(), &p.slug, &p.body);
         let mode = match mode {
             Mode::Chapter => oracle::Mode::Chapter,
-            Mode::Print => oracle::Mode::Print,
+            Mode::Print | Mode::Single => oracle::Mode::Print,
             Mode::Epub => oracle::Mode::Epub,
         };
         // The one change made on purpose: a raw image whose address the

@@ -291,6 +291,11 @@ pub struct Page {
     pub doc: Arc<crate::doc::Doc>,
     /// `[x](slug.md)` links and the line each stands on.
     pub links: Vec<ChapterLink>,
+    /// `[…](contact:ID)` links: the id and the line each stands on.
+    pub contact_links: Vec<(String, usize)>,
+    /// `review_by`: the day its facts (a wage, a fee, a law in force) must
+    /// be looked at again.
+    pub review_by: Option<NaiveDate>,
     /// Every Markdown image, in order, with where it points.
     pub images: Vec<Image>,
     pub front_lines: crate::yaml::Lines,

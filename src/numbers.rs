@@ -112,6 +112,130 @@ pub fn isolate_all(text: &str) -> String {
         .collect()
 }
 
+/// The value of a decimal digit of any script (`7`, Arabic-Indic `٧`,
+/// Devanagari `७`, Khmer `៧`…): a phone number typed in Nepali or Arabic
+/// is still a phone number.
+pub fn decimal_digit(c: char) -> Option<u32> {
+    // Where each script's digits 0–9 start (Unicode general category Nd).
+    const ZEROS: [u32; 24] = [
+        0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+        0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0xFF10,
+    ];
+    let c = c as u32;
+    ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&c))
+        .map(|zero| c - zero)
+}
+
+/// A stretch of text that could be a phone number someone typed: digits
+/// of any script, a leading `+`, and single separators between digit
+/// groups (space, `-`, `.`, parentheses), standing apart from words.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Typed {
+    pub range: Range<usize>,
+    /// Its digits, in ASCII.
+    pub digits: String,
+    /// Written with a leading `+`.
+    pub international: bool,
+    /// Its groups of digits.
+    pub groups: usize,
+}
+
+/// Every stretch of `text` that could be a typed phone number ([`Typed`]).
+pub fn typed(text: &str) -> Vec<Typed> {
+    let is_sep = |c: char| is_group_space(c) || matches!(c, '-' | '.' | '(' | ')');
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        let opens = decimal_digit(c).is_some()
+            || (matches!(c, '+' | '(')
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|&(_, n)| decimal_digit(n).is_some()));
+        let after_word = i > 0 && {
+            let p = chars[i - 1].1;
+            p.is_alphanumeric() || matches!(p, '+' | '.' | ',' | '/' | ':' | '_' | '-')
+        };
+        if !opens || after_word {
+            i += 1;
+            continue;
+        }
+        let mut digits = String::new();
+        let mut groups = 0;
+        let mut end = start;
+        let mut j = i;
+        let mut in_group = false;
+        while j < chars.len() {
+            let (at, c) = chars[j];
+            if let Some(d) = decimal_digit(c) {
+                digits.push(char::from_digit(d, 10).unwrap_or('0'));
+                if !in_group {
+                    groups += 1;
+                }
+                in_group = true;
+                end = at + c.len_utf8();
+            } else if c == '+' && j == i {
+                in_group = false;
+            } else if is_sep(c) {
+                // One or two separators (`) `, ` (`), then digits again.
+                let two = chars.get(j + 1).is_some_and(|&(_, n)| is_sep(n));
+                let k = j + 1 + usize::from(two);
+                if chars
+                    .get(k)
+                    .is_none_or(|&(_, n)| decimal_digit(n).is_none())
+                {
+                    break;
+                }
+                in_group = false;
+                j = k;
+                continue;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        let next = chars.get(j).map(|&(_, c)| c);
+        if !digits.is_empty() && !next.is_some_and(char::is_alphanumeric) {
+            out.push(Typed {
+                range: start..end,
+                digits,
+                international: c == '+',
+                groups,
+            });
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// A date written with digits (`2026-11-01`, `01.11.2026`, `1/11/2026`),
+/// which a phone number's check must not mistake for one.
+pub fn looks_like_date(run: &str) -> bool {
+    let parts: Vec<String> = run
+        .split(['-', '.', '/'])
+        .map(|p| {
+            p.chars()
+                .map(|c| {
+                    decimal_digit(c)
+                        .and_then(|d| char::from_digit(d, 10))
+                        .unwrap_or('x')
+                })
+                .collect()
+        })
+        .collect();
+    let [a, b, c] = parts.as_slice() else {
+        return false;
+    };
+    if parts.iter().any(|p| p.is_empty() || p.contains('x')) {
+        return false;
+    }
+    let small = |p: &str| p.len() <= 2 && p.parse::<u32>().is_ok_and(|n| (1..=31).contains(&n));
+    (a.len() == 4 && small(b) && small(c)) || (small(a) && small(b) && c.len() == 4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +266,34 @@ mod tests {
         );
         assert!(found("ABC 123 456X").is_empty(), "part of a word");
         assert!(found("").is_empty());
+    }
+
+    #[test]
+    fn typed_numbers_are_found_in_any_script() {
+        let t = typed("Call +372 660-7320 or 112, (0) 71 239 43 31. In 2019.");
+        let d: Vec<&str> = t.iter().map(|t| t.digits.as_str()).collect();
+        assert_eq!(
+            d,
+            [
+                "3726607320",
+                "112",
+                "071239 4331".replace(' ', "").as_str(),
+                "2019"
+            ]
+        );
+        assert!(t[0].international && !t[1].international);
+        assert_eq!(t[0].groups, 3);
+        // Nepali and Arabic-Indic digits.
+        let t = typed("फोन १२४७ र ١١٢");
+        assert_eq!(t[0].digits, "1247");
+        assert_eq!(t[1].digits, "112");
+        // Part of a word, a version or an address: not a number.
+        assert!(typed("A4 v1.2 x:12 C181 ab-12").is_empty());
+        assert_eq!(decimal_digit('៧'), Some(7));
+        assert!(looks_like_date("2026-11-01") && looks_like_date("01.11.2026"));
+        assert!(looks_like_date("१/११/२०२६"));
+        assert!(!looks_like_date("+372 612 3500") && !looks_like_date("612-3500"));
+        assert_eq!(decimal_digit('a'), None);
     }
 
     #[test]

@@ -368,6 +368,7 @@ pub fn doc(d: &Doc, t: &Translit, doubts: &mut Vec<(Doubt, Option<u32>)>) -> Doc
     Doc {
         blocks: d.blocks.iter().map(|b| w.block(b)).collect(),
         raw_html: d.raw_html,
+        contact_links: d.contact_links,
     }
 }
 
@@ -461,6 +462,19 @@ impl DocWalk<'_> {
                 source: source.clone(),
                 alt: self.text(alt, None),
                 content: self.inlines(content),
+            },
+            // The contact's name comes from contacts.yaml, in the
+            // reader's script already.
+            Inline::Contact {
+                id,
+                line,
+                content,
+                to,
+            } => Inline::Contact {
+                id: id.clone(),
+                line: *line,
+                content: self.inlines(content),
+                to: to.clone(),
             },
             Inline::Code { .. }
             | Inline::SoftBreak
@@ -571,9 +585,18 @@ fn recase(source: &str, out: &str) -> String {
 }
 
 /// The length of a web or e-mail address at the start of `s`, if one
-/// starts there: `https://…`, `www.…`, `name@host.tld`, or a bare domain
-/// (`tooelu.ee`, `politsei.ee/uz`).
+/// starts there: `https://…`, `www.…`, `name@host.tld`, a bare domain
+/// (`tooelu.ee`, `politsei.ee/uz`), or a Telegram or other handle
+/// (`@name`), which is typed as it is written.
 fn address_len(s: &str) -> Option<usize> {
+    if let Some(handle) = s.strip_prefix('@') {
+        let len = handle
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(handle.len());
+        if len > 0 {
+            return Some(1 + len);
+        }
+    }
     let lower = s.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
     let url =
         lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
@@ -680,6 +703,10 @@ mod tests {
         assert_eq!(
             t.apply("Qoʻngʻiroq qiling: +372 612 3500, https://www.politsei.ee/uz yoki info@example.org."),
             "Қўнғироқ қилинг: +372 612 3500, https://www.politsei.ee/uz ёки info@example.org."
+        );
+        assert_eq!(
+            t.apply("Telegram-bot @yordambot_uz (2019)"),
+            "Телеграм-бот @yordambot_uz (2019)"
         );
         assert_eq!(t.apply("«Ish» — 24/7!"), "«Иш» — 24/7!");
         assert_eq!(

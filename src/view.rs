@@ -9,7 +9,7 @@
 //! mdBook's renderers see only their `RenderContext`.
 
 use crate::diagnostic::Origin;
-use crate::doc::Doc;
+use crate::doc::{ContactLink, Doc};
 use crate::i18n::Locales;
 use crate::lang::Dir;
 use crate::model::{self, Contact, Corridor, Localized, Site, VerifiedHow};
@@ -191,6 +191,28 @@ pub struct ContactView {
 }
 
 impl ContactView {
+    /// The contact as a link in a chapter's text shows it.
+    pub fn link(&self) -> ContactLink {
+        let telegram = self.telegram.as_ref().map(|t| format!("@{t}"));
+        ContactLink {
+            name: self.name.text.clone(),
+            name_lang: self.name.lang.as_ref().map(|t| (t.code.clone(), t.dir)),
+            number: self
+                .number
+                .clone()
+                .or(telegram)
+                .or_else(|| self.email.clone()),
+            href: self
+                .tel
+                .as_ref()
+                .map(|t| format!("tel:{t}"))
+                .or_else(|| self.whatsapp_url.clone())
+                .or_else(|| self.telegram_url.clone())
+                .or_else(|| self.email.as_ref().map(|e| format!("mailto:{e}")))
+                .or_else(|| self.url.clone()),
+        }
+    }
+
     /// Where the contact's `key` (`phone`, `verified`) is written.
     pub fn at(&self, key: &str) -> Source {
         Source::new(&self.file, Some(self.lines.get(key).unwrap_or(self.line)))
@@ -342,6 +364,12 @@ impl GuideView {
             &other,
             &convert,
         );
+        let contacts: Vec<ContactView> = site
+            .contacts(corridor)
+            .into_iter()
+            .map(|c| contact(site, c, &chain_refs, lang, &other, &convert))
+            .collect();
+        let link_to = |id: &str| contacts.iter().find(|c| c.id == id).map(ContactView::link);
         let chapters = corridor
             .chapters
             .iter()
@@ -379,6 +407,22 @@ impl GuideView {
                     // check makes this an error: a built guide has none.
                     model::ChapterText::Missing => return None,
                 };
+                let body = match body {
+                    Body::Text {
+                        doc,
+                        lang,
+                        notice,
+                        file,
+                        body,
+                    } if doc.contact_links => Body::Text {
+                        doc: Arc::new(doc.with_contacts(&link_to)),
+                        lang,
+                        notice,
+                        file,
+                        body,
+                    },
+                    body => body,
+                };
                 Some(ChapterView {
                     slug: ch.slug.clone(),
                     title,
@@ -387,11 +431,6 @@ impl GuideView {
                     body,
                 })
             })
-            .collect();
-        let contacts: Vec<ContactView> = site
-            .contacts(corridor)
-            .into_iter()
-            .map(|c| contact(site, c, &chain_refs, lang, &other, &convert))
             .collect();
         let emergency = contacts
             .iter()

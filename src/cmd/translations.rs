@@ -115,7 +115,11 @@ pub fn run(args: Args) -> ExitCode {
         Ok((site, rows)) => {
             match args.format {
                 Format::Json => say(serde_json::to_string_pretty(&rows).expect("rows serialise")),
-                _ => print(pocketguide::translations::table(&site, &rows)),
+                _ => print(pocketguide::translations::table(
+                    &site,
+                    &rows,
+                    pocketguide::today(),
+                )),
             }
             ExitCode::SUCCESS
         }

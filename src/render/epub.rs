@@ -175,7 +175,9 @@ fn collect_images(blocks: &[crate::doc::Block], out: &mut BTreeSet<String>) {
                     inlines(content, out);
                 }
                 Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, out),
-                Inline::Link { content, .. } => inlines(content, out),
+                Inline::Link { content, .. } | Inline::Contact { content, .. } => {
+                    inlines(content, out)
+                }
                 _ => {}
             }
         }

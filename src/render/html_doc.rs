@@ -10,7 +10,7 @@
 //! only untrusted part) goes through the sanitiser whole, as before. A
 //! property test holds both paths to the same bytes.
 
-use crate::doc::{Block, Doc, Inline};
+use crate::doc::{Block, ContactLink, Doc, Inline};
 use crate::markdown::{chapter_link_target, is_site_media};
 use crate::model::ImageSource;
 use std::collections::HashMap;
@@ -20,10 +20,13 @@ use std::sync::OnceLock;
 pub enum Mode {
     /// A chapter page at `<lang>/<corridor>/<slug>/index.html`.
     Chapter,
-    /// One section of `print.html` and of the one-file guide: links stay
+    /// One section of `print.html`, which is read on paper: links stay
     /// within the page, headings sit one level lower, ids carry the
-    /// chapter's slug.
+    /// chapter's slug, and a contact's number is printed after its words.
     Print,
+    /// One section of the one-file guide: as [`Mode::Print`], read on a
+    /// screen.
+    Single,
     /// One chapter file of the EPUB, `ch-<slug>.xhtml`, beside the others:
     /// raw HTML is its text alone, and links the e-book cannot follow
     /// leave their words.
@@ -35,7 +38,7 @@ impl Mode {
     pub fn root(self) -> &'static str {
         match self {
             Mode::Chapter => crate::paths::CHAPTER_ROOT,
-            Mode::Print => crate::paths::GUIDE_ROOT,
+            Mode::Print | Mode::Single => crate::paths::GUIDE_ROOT,
             Mode::Epub => "",
         }
     }
@@ -128,7 +131,9 @@ fn doc_needs_sanitizer(doc: &Doc) -> bool {
             Inline::FootnoteRef(_) => in_link,
             Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, in_link),
             Inline::Image { content, .. } => inlines(content, in_link),
-            Inline::Link { content, .. } => inlines(content, true),
+            Inline::Link { content, .. } | Inline::Contact { content, .. } => {
+                inlines(content, true)
+            }
             _ => false,
         })
     }
@@ -212,14 +217,14 @@ impl Writer<'_> {
     fn prefix(&self) -> String {
         match self.mode {
             Mode::Chapter => String::new(),
-            Mode::Print | Mode::Epub => format!("{}-", self.slug),
+            Mode::Print | Mode::Single | Mode::Epub => format!("{}-", self.slug),
         }
     }
 
     fn level(&self, level: u8) -> u8 {
         match self.mode {
             Mode::Chapter => level,
-            Mode::Print | Mode::Epub => (level + 1).min(6),
+            Mode::Print | Mode::Single | Mode::Epub => (level + 1).min(6),
         }
     }
 
@@ -369,6 +374,13 @@ impl Writer<'_> {
                     }
                 }
             }
+            Inline::Contact {
+                id, content, to, ..
+            } => match to {
+                Some(c) => self.contact(content, c),
+                None if content.is_empty() => self.text(id),
+                None => self.inlines(content),
+            },
             Inline::Image {
                 source,
                 content,
@@ -400,6 +412,52 @@ impl Writer<'_> {
                 // Left out: its description stays, as text.
                 ImageSource::Foreign => self.inlines(content),
             },
+        }
+    }
+
+    /// A contact link: the words, or the contact's name and number, as a
+    /// link to call it; on paper, where nobody can tap, the number follows
+    /// the words.
+    fn contact(&mut self, content: &[Inline], c: &ContactLink) {
+        let href = c.href.as_deref().and_then(href);
+        if let Some(href) = &href {
+            self.write("<a href=\"");
+            self.write(href);
+            self.write("\">");
+        }
+        let number = |w: &mut Self, n: &str| {
+            w.write("<bdi dir=\"ltr\">");
+            let mut escaped = String::new();
+            escape_text(n, &mut escaped);
+            w.write(&escaped);
+            w.write("</bdi>");
+        };
+        if content.is_empty() {
+            let mut name = String::new();
+            escape_text(&c.name, &mut name);
+            match &c.name_lang {
+                Some((lang, dir)) => self.write(&format!(
+                    "<span lang=\"{lang}\" dir=\"{}\">{name}</span>",
+                    dir.as_str()
+                )),
+                None => self.write(&name),
+            }
+            if let Some(n) = &c.number {
+                self.write(" ");
+                number(self, n);
+            }
+        } else {
+            self.inlines(content);
+        }
+        if href.is_some() {
+            self.write("</a>");
+        }
+        if self.mode == Mode::Print && !content.is_empty() {
+            if let Some(n) = &c.number {
+                self.write(" (");
+                number(self, n);
+                self.write(")");
+            }
         }
     }
 
@@ -441,6 +499,10 @@ impl Writer<'_> {
                 Inline::Link { content, .. } | Inline::Image { content, .. } => {
                     self.alt_text(content, out)
                 }
+                Inline::Contact { content, to, .. } => match to {
+                    Some(c) if content.is_empty() => out.push_str(&c.name),
+                    _ => self.alt_text(content, out),
+                },
             }
         }
     }
@@ -451,7 +513,7 @@ pub fn link_target(mode: Mode, slug: &str, fragment: Option<&str>) -> String {
     match (mode, fragment) {
         (Mode::Chapter, None) => format!("../{slug}/index.html"),
         (Mode::Chapter, Some(f)) => format!("../{slug}/index.html#{f}"),
-        (Mode::Print, _) => format!("#ch-{slug}"),
+        (Mode::Print | Mode::Single, _) => format!("#ch-{slug}"),
         (Mode::Epub, _) => format!("ch-{slug}.xhtml"),
     }
 }
@@ -594,4 +656,56 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         });
         b
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled(md: &str) -> Doc {
+        let page = crate::markdown::test_page("content/x/en/p.md", "p", md);
+        page.doc.with_contacts(&|id| {
+            (id == "line").then(|| ContactLink {
+                name: "Línea <1>".into(),
+                name_lang: Some(("es".into(), crate::lang::Dir::Ltr)),
+                number: Some("+44 20 7946 0018".into()),
+                href: Some("tel:+442079460018".into()),
+            })
+        })
+    }
+
+    #[test]
+    fn a_contact_is_a_link_on_screen_and_a_number_on_paper() {
+        let d = filled("Call [](contact:line) or [us](contact:line).\n");
+        let screen = render(&d, "p", Mode::Chapter, Images::Files);
+        assert_eq!(
+            screen,
+            "<p>Call <a href=\"tel:+442079460018\"><span lang=\"es\" dir=\"ltr\">Línea &lt;1&gt;</span> <bdi dir=\"ltr\">+44 20 7946 0018</bdi></a> or <a href=\"tel:+442079460018\">us</a>.</p>\n"
+        );
+        for mode in [Mode::Single, Mode::Epub] {
+            assert!(render(&d, "p", mode, Images::Files)
+                .contains("<a href=\"tel:+442079460018\">us</a>.</p>"));
+        }
+        let paper = render(&d, "p", Mode::Print, Images::Files);
+        assert!(
+            paper.contains("<a href=\"tel:+442079460018\">us</a> (<bdi dir=\"ltr\">+44 20 7946 0018</bdi>).</p>"),
+            "{paper}"
+        );
+        // An id nobody resolved (a check error) keeps its words.
+        let unknown = filled("Call [them](contact:nobody).\n");
+        assert_eq!(
+            render(&unknown, "p", Mode::Chapter, Images::Files),
+            "<p>Call them.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_contact_link_survives_the_sanitiser() {
+        let d = filled("<b>Now</b>: [](contact:line)\n");
+        let html = render(&d, "p", Mode::Chapter, Images::Files);
+        assert!(
+            html.contains("<a href=\"tel:+442079460018\"><span lang=\"es\" dir=\"ltr\">Línea &lt;1&gt;</span> <bdi dir=\"ltr\">+44 20 7946 0018</bdi></a>"),
+            "{html}"
+        );
+    }
 }

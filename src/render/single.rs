@@ -58,7 +58,7 @@ impl Output for Single {
                     guide,
                     ch,
                     &cx.site.base_url,
-                    Mode::Print,
+                    Mode::Single,
                     Images::Inline(&cx.site.media),
                 )
             })

@@ -287,6 +287,53 @@ impl Writer<'_, '_> {
                 }
                 self.links -= 1;
             }
+            Inline::Contact {
+                id,
+                line,
+                content,
+                to,
+            } => {
+                let Some(c) = to else {
+                    return if content.is_empty() {
+                        out.push_str(&text(id))
+                    } else {
+                        self.wrapped("#[", content, "]", out)
+                    };
+                };
+                if self.links == 0 {
+                    self.object(out);
+                }
+                // The number, printed: a page cannot be tapped.
+                let number = c.number.as_deref().map(|n| {
+                    self.report(n, *line);
+                    number_box(&text(n))
+                });
+                let mut words = String::new();
+                if content.is_empty() {
+                    self.report(&c.name, *line);
+                    words.push_str(&numbers_kept(&c.name));
+                    if let Some(n) = &number {
+                        words.push(' ');
+                        words.push_str(n);
+                    }
+                } else {
+                    self.links += 1;
+                    self.inlines(content, &mut words);
+                    self.links -= 1;
+                }
+                match c.href.as_deref().filter(|h| is_linkable(h)) {
+                    Some(href) if self.strikes > 0 => {
+                        out.push_str(&format!("#link({})[{words}]", string(href)))
+                    }
+                    Some(href) => {
+                        out.push_str(&format!("#link({})[#underline[{words}]]", string(href)))
+                    }
+                    None => out.push_str(&format!("#[{words}]")),
+                }
+                if let (Some(n), false) = (number, content.is_empty()) {
+                    out.push_str(&format!(" \\({n}\\)"));
+                }
+            }
             Inline::Image {
                 source,
                 alt,
@@ -328,6 +375,7 @@ fn has_words(inlines: &[Inline]) -> bool {
         Inline::Text { text, .. } | Inline::Code { text, .. } => !text.trim().is_empty(),
         Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => has_words(c),
         Inline::Link { content, .. } => has_words(content),
+        Inline::Contact { content, to, .. } => to.is_some() || has_words(content),
         _ => false,
     })
 }
@@ -336,4 +384,48 @@ fn is_linkable(url: &str) -> bool {
     ["https://", "http://", "mailto:", "tel:"]
         .iter()
         .any(|p| url.to_ascii_lowercase().starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::ContactLink;
+
+    #[test]
+    fn a_contact_prints_its_number_after_the_words() {
+        let page = crate::markdown::test_page(
+            "content/x/en/p.md",
+            "p",
+            "Call [](contact:line) or [us](contact:line).\n",
+        );
+        let d = page.doc.with_contacts(&|_| {
+            Some(ContactLink {
+                name: "Line".into(),
+                name_lang: None,
+                number: Some("+44 20 7946 0018".into()),
+                href: Some("tel:+442079460018".into()),
+            })
+        });
+        let mut printed = Vec::new();
+        let out = body(
+            &d,
+            Path::new("content/x/en/p.md"),
+            &|_| false,
+            &mut |t, _| printed.push(t.to_string()),
+        );
+        let number = number_box("\\+44 20 7946 0018");
+        assert!(
+            out.contains(&format!(
+                "#link(\"tel:+442079460018\")[#underline[Line {number}]]"
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "#link(\"tel:+442079460018\")[#underline[us]] \\({number}\\)"
+            )),
+            "{out}"
+        );
+        assert!(printed.iter().any(|t| t == "+44 20 7946 0018"));
+    }
 }

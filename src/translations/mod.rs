@@ -12,6 +12,7 @@ pub mod report;
 
 use crate::model::{ChapterText, Corridor, Page, Site, CONTACTS_CHAPTER};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The hash of a page as readers see it: title, summary and body, with line
@@ -206,6 +207,9 @@ pub struct Row {
     pub page: String,
     pub language: String,
     pub status: Status,
+    /// The page's `review_by`: when its facts must be looked at again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<chrono::NaiveDate>,
 }
 
 /// Status of every corridor × chapter × published language, in corridor,
@@ -221,6 +225,9 @@ pub fn rows(site: &Site) -> Vec<Row> {
                         page: chapter.slug.clone(),
                         language: lang.clone(),
                         status: s,
+                        review_by: site
+                            .chapter_page(corridor, lang, &chapter.slug)
+                            .and_then(|p| p.review_by),
                     });
                 }
             }
@@ -229,9 +236,34 @@ pub fn rows(site: &Site) -> Vec<Row> {
     rows
 }
 
+/// The earliest `review_by` of a chapter's pages in a corridor, by
+/// (corridor, chapter).
+pub fn review_dates(rows: &[Row]) -> HashMap<(&str, &str), chrono::NaiveDate> {
+    let mut out: HashMap<(&str, &str), chrono::NaiveDate> = HashMap::new();
+    for r in rows {
+        if let Some(date) = r.review_by {
+            out.entry((r.corridor.as_str(), r.page.as_str()))
+                .and_modify(|d| *d = (*d).min(date))
+                .or_insert(date);
+        }
+    }
+    out
+}
+
+/// A review date as the reports show it: `2027-01-01`, and `(passed)`
+/// after it, as of `today`.
+pub fn review_cell(date: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    if date < today {
+        format!("{date} (passed)")
+    } else {
+        date.to_string()
+    }
+}
+
 /// A terminal table: one row per corridor and chapter, one column per
-/// language, then the share of translated chapters per language.
-pub fn table(site: &Site, rows: &[Row]) -> String {
+/// language and one for the date its facts must be reviewed by, then the
+/// share of translated chapters per language.
+pub fn table(site: &Site, rows: &[Row], today: chrono::NaiveDate) -> String {
     let mut langs: Vec<&str> = Vec::new();
     for l in &site.config.languages {
         if rows.iter().any(|r| r.language == l.code) {
@@ -247,6 +279,10 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
     let mut out = format!("{:first$}", "chapter");
     for l in &langs {
         out.push_str(&format!("  {l:9}"));
+    }
+    let review = review_dates(rows);
+    if !review.is_empty() {
+        out.push_str("  review by");
     }
     out.push('\n');
     let mut keys: Vec<(&str, &str)> = Vec::new();
@@ -268,6 +304,9 @@ pub fn table(site: &Site, rows: &[Row]) -> String {
                 .get(&(*corridor, *page, *l))
                 .map_or("-", |s| s.as_str());
             out.push_str(&format!("  {status:9}"));
+        }
+        if let Some(&date) = review.get(&(*corridor, *page)) {
+            out.push_str(&format!("  {}", review_cell(date, today)));
         }
         out.push('\n');
     }

@@ -29,6 +29,8 @@ pub fn page_until(site: &Site, cancelled: &dyn Fn() -> bool) -> String {
             )
         })
         .collect();
+    let review = super::review_dates(&rows);
+    let today = crate::today();
     let mut out = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Translation status</title><style>{STYLE}</style></head><body><h1>Translation status</h1>"
     );
@@ -40,6 +42,10 @@ pub fn page_until(site: &Site, cancelled: &dyn Fn() -> bool) -> String {
         ));
         for l in &langs {
             out.push_str(&format!("<th>{}</th>", esc(l)));
+        }
+        let reviewed = review.keys().any(|(c, _)| *c == corridor.slug);
+        if reviewed {
+            out.push_str("<th>review by</th>");
         }
         out.push_str("</tr></thead><tbody>");
         let mut outdated = Vec::new();
@@ -61,6 +67,15 @@ pub fn page_until(site: &Site, cancelled: &dyn Fn() -> bool) -> String {
                     status.map_or("", Status::as_str).to_string()
                 };
                 let class = status.map_or("", Status::as_str);
+                out.push_str(&format!("<td class=\"{class}\">{cell}</td>"));
+            }
+            if reviewed {
+                let date = review.get(&(corridor.slug.as_str(), chapter.slug.as_str()));
+                let (class, cell) = match date {
+                    Some(&d) if d < today => ("outdated", super::review_cell(d, today)),
+                    Some(&d) => ("", super::review_cell(d, today)),
+                    None => ("", String::new()),
+                };
                 out.push_str(&format!("<td class=\"{class}\">{cell}</td>"));
             }
             out.push_str("</tr>");

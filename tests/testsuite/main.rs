@@ -4,6 +4,7 @@
 mod booklet;
 mod build;
 mod check;
+mod contacts_in_text;
 mod diagnostics;
 mod example;
 mod incremental;
