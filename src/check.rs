@@ -222,6 +222,17 @@ fn check_corridor(
             ),
         ));
     }
+    if corridor.slug == crate::paths::SEARCH {
+        d.push(Diagnostic::error(
+            file,
+            None,
+            format!(
+                "corridor folder '{}' is a name pocketguide keeps for each language's search page (<lang>/{}/): rename the folder",
+                corridor.slug,
+                crate::paths::SEARCH
+            ),
+        ));
+    }
     for (key, code) in [
         ("origin", &corridor.origin),
         ("destination", &corridor.destination),

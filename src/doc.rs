@@ -29,6 +29,10 @@ pub enum Block {
     Heading {
         level: u8,
         content: Vec<Inline>,
+        /// Its anchor, unique in the page ([`crate::words::anchor`]): the
+        /// page links it as `#id`, print.html and the EPUB as
+        /// `#<chapter>-id`, and search leads to it.
+        id: String,
     },
     Quote(Vec<Block>),
     List {
@@ -139,7 +143,8 @@ impl Doc {
             depth: 0,
             flattened: 0,
         };
-        let blocks = b.blocks();
+        let mut blocks = b.blocks();
+        name_headings(&mut blocks, &mut Default::default());
         Doc {
             blocks,
             raw_html: b.raw_html,
@@ -225,8 +230,13 @@ impl Doc {
                 }
             }
         }
+        // Two borrows of `f`, one at a time.
+        let f = std::cell::RefCell::new(f);
         for b in &self.blocks {
-            b.each_inlines(&mut |i| inlines(i, f));
+            b.each_inlines(
+                &mut |i| inlines(i, &mut **f.borrow_mut()),
+                &mut |code, line| (f.borrow_mut())(code, line),
+            );
         }
     }
 
@@ -240,15 +250,15 @@ impl Doc {
         out.trim_end().to_string()
     }
 
-    /// Every heading with its plain text, in order.
-    pub fn headings(&self) -> Vec<(u8, String)> {
-        fn walk(blocks: &[Block], out: &mut Vec<(u8, String)>) {
+    /// Every heading: its level, plain text and anchor, in order.
+    pub fn headings(&self) -> Vec<(u8, String, String)> {
+        fn walk(blocks: &[Block], out: &mut Vec<(u8, String, String)>) {
             for b in blocks {
                 match b {
-                    Block::Heading { level, content } => {
+                    Block::Heading { level, content, id } => {
                         let mut t = String::new();
                         inlines_text(content, &mut t);
-                        out.push((*level, t));
+                        out.push((*level, t, id.clone()));
                     }
                     Block::Quote(bs) | Block::Footnote { blocks: bs, .. } => walk(bs, out),
                     Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
@@ -262,6 +272,22 @@ impl Doc {
     }
 }
 
+/// Gives every heading its anchor, in reading order.
+fn name_headings(blocks: &mut [Block], taken: &mut std::collections::HashSet<String>) {
+    for b in blocks {
+        match b {
+            Block::Heading { content, id, .. } => {
+                let mut text = String::new();
+                inlines_text(content, &mut text);
+                *id = crate::words::anchor(&text, taken);
+            }
+            Block::Quote(bs) | Block::Footnote { blocks: bs, .. } => name_headings(bs, taken),
+            Block::List { items, .. } => items.iter_mut().for_each(|i| name_headings(i, taken)),
+            _ => {}
+        }
+    }
+}
+
 impl Block {
     /// The block with each run of inlines in it (at any depth) replaced by
     /// `f`'s.
@@ -270,9 +296,10 @@ impl Block {
         match self {
             Block::Paragraph(i) => Block::Paragraph(f(i)),
             Block::Plain(i) => Block::Plain(f(i)),
-            Block::Heading { level, content } => Block::Heading {
+            Block::Heading { level, content, id } => Block::Heading {
                 level: *level,
                 content: f(content),
+                id: id.clone(),
             },
             Block::Quote(bs) => Block::Quote(blocks(bs)),
             Block::List { start, items } => Block::List {
@@ -295,22 +322,22 @@ impl Block {
         }
     }
 
-    /// Calls `f` on each run of inlines in the block, at any depth.
-    fn each_inlines(&self, f: &mut dyn FnMut(&[Inline])) {
+    /// Calls `f` on each run of inlines in the block, at any depth, and
+    /// `code` on each code block's text.
+    fn each_inlines(&self, f: &mut dyn FnMut(&[Inline]), code: &mut dyn FnMut(&str, u32)) {
         match self {
             Block::Paragraph(i) | Block::Plain(i) | Block::Heading { content: i, .. } => f(i),
             Block::Quote(bs) | Block::Footnote { blocks: bs, .. } => {
-                bs.iter().for_each(|b| b.each_inlines(f))
+                bs.iter().for_each(|b| b.each_inlines(f, code))
             }
-            Block::List { items, .. } => items.iter().flatten().for_each(|b| b.each_inlines(f)),
+            Block::List { items, .. } => {
+                items.iter().flatten().for_each(|b| b.each_inlines(f, code))
+            }
             Block::Table { head, rows, .. } => std::iter::once(head)
                 .chain(rows)
                 .flatten()
                 .for_each(|c| f(c)),
-            Block::Code { text, line, .. } => f(&[Inline::Code {
-                text: text.clone(),
-                line: *line,
-            }]),
+            Block::Code { text, line, .. } => code(text, *line),
             Block::Rule | Block::Html(_) => {}
         }
     }
@@ -468,6 +495,7 @@ impl Builder<'_> {
             Tag::Heading { level, .. } => Block::Heading {
                 level: level as u8,
                 content: self.inlines(),
+                id: String::new(),
             },
             Tag::BlockQuote(_) => Block::Quote(self.blocks()),
             Tag::List(start) => {
@@ -682,7 +710,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(d.plain_text(), "T\n\nA b c\n\nx\n\ny\n\nh \n\nv");
-        assert_eq!(d.headings(), vec![(1, "T".to_string())]);
+        assert_eq!(d.headings(), vec![(1, "T".to_string(), "t".to_string())]);
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub mod theme;
 pub mod translations;
 pub mod translit;
 pub mod view;
+pub mod words;
 pub mod write;
 pub mod yaml;
 

@@ -122,6 +122,12 @@ pub fn decimal_digit(c: char) -> Option<u32> {
         0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0xFF10,
     ];
     let c = c as u32;
+    if c < 0x80 {
+        return (0x30..0x3A).contains(&c).then(|| c - 0x30);
+    }
+    if c < 0x660 {
+        return None;
+    }
     ZEROS
         .iter()
         .find(|&&zero| (zero..zero + 10).contains(&c))
@@ -144,6 +150,9 @@ pub struct Typed {
 
 /// Every stretch of `text` that could be a typed phone number ([`Typed`]).
 pub fn typed(text: &str) -> Vec<Typed> {
+    if !text.chars().any(|c| decimal_digit(c).is_some()) {
+        return Vec::new();
+    }
     let is_sep = |c: char| is_group_space(c) || matches!(c, '-' | '.' | '(' | ')');
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();

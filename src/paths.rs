@@ -70,14 +70,27 @@ pub fn language_index(lang: &str) -> String {
     format!("{lang}/index.html")
 }
 
+/// The folder of each language's search page: no corridor may take it.
+pub const SEARCH: &str = "search";
+
 /// `<lang>/search/`: the search page and its index files.
 pub fn search_dir(lang: &str) -> String {
-    format!("{lang}/search/")
+    format!("{lang}/{SEARCH}/")
 }
 
 /// `<lang>/search/index.html`.
 pub fn search_page(lang: &str) -> String {
-    format!("{lang}/search/index.html")
+    format!("{lang}/{SEARCH}/index.html")
+}
+
+/// A guide's file as the search page links it: `../<corridor>/<file>`.
+pub fn from_search_page(corridor: &str, file: &str) -> String {
+    format!("../{}", in_guide_from_language(corridor, file))
+}
+
+/// `<corridor>/<file>`: a guide's file from its language's folder.
+fn in_guide_from_language(corridor: &str, file: &str) -> String {
+    format!("{corridor}/{file}")
 }
 
 /// `media/<path>`: a site image, by its path below `content/`.
@@ -102,7 +115,7 @@ pub fn absolute(base_url: &str, path: &str) -> String {
 pub fn guide_of(path: &str) -> Option<(&str, &str)> {
     let mut parts = path.splitn(3, '/');
     let (lang, corridor, rest) = (parts.next()?, parts.next()?, parts.next()?);
-    (!rest.is_empty() && corridor != "search").then_some((lang, corridor))
+    (!rest.is_empty() && corridor != SEARCH).then_some((lang, corridor))
 }
 
 #[cfg(test)]

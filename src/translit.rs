@@ -93,6 +93,18 @@ pub struct Doubt {
     pub at: usize,
 }
 
+/// [`Translit::letters`] of the built-in pair of `language` that reads
+/// `from` (an ISO 15924 script), or nothing.
+pub fn letter_table(language: &str, from: &str) -> Vec<(char, String)> {
+    let Some((_, text)) = PAIRS.iter().find(|(l, _)| *l == language) else {
+        return Vec::new();
+    };
+    let Some(to) = scripts_of(text).and_then(|s| s.into_iter().find(|s| s != from)) else {
+        return Vec::new();
+    };
+    Translit::builtin(language, from, &to).map_or_else(Vec::new, |t| t.letters())
+}
+
 /// The apostrophe family: how typists write ʻ (in oʻ, gʻ) and ʼ.
 pub fn is_apostrophe(c: char) -> bool {
     matches!(c, 'ʻ' | 'ʼ' | '\'' | '‘' | '’' | '`' | '´' | 'ʹ')
@@ -179,6 +191,27 @@ impl Translit {
         let scripts = scripts_of(text)?;
         let index = scripts.iter().position(|s| s == from)?;
         (scripts[1 - index] == to).then(|| Translit::parse(text, index, extra))
+    }
+
+    /// Each single letter's rule that holds anywhere in a word (`ш` →
+    /// `sh`, `ц` → `s`), apostrophes left out: what search folds a word
+    /// with, the same in the page's script and in the browser.
+    pub fn letters(&self) -> Vec<(char, String)> {
+        let mut out: Vec<(char, String)> = self
+            .rules
+            .values()
+            .flatten()
+            .filter(|r| r.from.len() == 1 && r.after == After::Any)
+            .map(|r| {
+                (
+                    r.from[0],
+                    r.to.chars().filter(|c| !is_apostrophe(*c)).collect(),
+                )
+            })
+            .collect();
+        out.sort();
+        out.dedup_by_key(|(c, _)| *c);
+        out
     }
 
     /// The built-in pair, without a site's entries (cached).
@@ -396,9 +429,11 @@ impl DocWalk<'_> {
         match b {
             Block::Paragraph(i) => Block::Paragraph(self.inlines(i)),
             Block::Plain(i) => Block::Plain(self.inlines(i)),
-            Block::Heading { level, content } => Block::Heading {
+            // The anchor stays: a link to it works in either script.
+            Block::Heading { level, content, id } => Block::Heading {
                 level: *level,
                 content: self.inlines(content),
+                id: id.clone(),
             },
             Block::Quote(bs) => Block::Quote(bs.iter().map(|b| self.block(b)).collect()),
             Block::List { start, items } => Block::List {
@@ -782,7 +817,7 @@ mod tests {
             crate::render::html_doc::Mode::Chapter,
             crate::render::html_doc::Images::Files,
         );
-        assert!(html.contains("<h1>Салом</h1>"), "{html}");
+        assert!(html.contains("<h1 id=\"salom\">Салом</h1>"), "{html}");
         assert!(html.contains("Матн <code>kod qism</code> ва <a href=\"https://example.org/yo%CA%BBl\">ҳавола</a>"), "{html}");
         assert!(
             html.contains("<span lang=\"ru\">Привет <b>мир</b></span> сўнг."),

@@ -85,6 +85,7 @@ impl RenderContext<'_> {
             c.insert("t", t);
         }
         c.insert("site_title", self.site.title(lang));
+        c.insert("search_url", &format!("{root}{}", paths::search_page(lang)));
         c.insert("canonical", &paths::absolute(&self.site.base_url, path));
         c
     }

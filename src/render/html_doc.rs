@@ -236,9 +236,11 @@ impl Writer<'_> {
                 self.write("</p>\n");
             }
             Block::Plain(i) => self.inlines(i),
-            Block::Heading { level, content } => {
+            Block::Heading { level, content, id } => {
                 let level = self.level(*level);
-                self.open_block(&format!("<h{level}>"));
+                let mut anchor = String::new();
+                escape_attribute(&format!("{}{id}", self.prefix()), &mut anchor);
+                self.open_block(&format!("<h{level} id=\"{anchor}\">"));
                 self.inlines(content);
                 self.write(&format!("</h{level}>\n"));
             }

@@ -16,6 +16,7 @@ pub mod html;
 pub mod html_doc;
 pub mod message;
 pub mod pdf;
+pub mod search;
 pub mod single;
 pub mod sitemap;
 pub mod typst_doc;
@@ -169,6 +170,7 @@ pub static OUTPUTS: &[&dyn Output] = &[
     &html::Chooser,
     &html::NotFound,
     &sitemap::Sitemap,
+    &search::Search,
     &html::Static,
 ];
 

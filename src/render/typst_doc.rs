@@ -174,7 +174,7 @@ impl Writer<'_, '_> {
                 out.push_str("\n\n");
             }
             Block::Plain(i) => self.inlines(i, out),
-            Block::Heading { level, content } => {
+            Block::Heading { level, content, .. } => {
                 // PDF/UA-1: a heading has words, and levels go down one at a
                 // time; a heading without words is printed as its content.
                 if !has_words(content) {

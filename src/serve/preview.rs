@@ -364,9 +364,9 @@ impl Impact {
         // A page can start or stop showing an image, which is published
         // with the site's own files.
         let images_moved = !old.media.keys().eq(new.media.keys());
-        Selection::Only {
-            guides,
-            site: *shared_contacts || !corridors.is_empty() || images_moved,
-        }
+        // Each language's search index holds the words of every page and
+        // contact in it: any guide that changed changes its index.
+        let site = *shared_contacts || !corridors.is_empty() || !guides.is_empty() || images_moved;
+        Selection::Only { guides, site }
     }
 }

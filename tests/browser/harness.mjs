@@ -13,10 +13,10 @@ export const CORRIDOR = 'uz-ee';
 
 /** Builds the example site (the repository root), or a fixture site of
  * tests/fixtures, into a fresh folder. */
-export function buildSite(fixture) {
+export function buildSite(fixture, extra = []) {
   const out = join(mkdtempSync(join(tmpdir(), 'pocketguide-browser-')), 'public');
   const site = fixture ? ['--site', join(ROOT, 'tests/fixtures', fixture)] : [];
-  execFileSync('cargo', ['run', '-q', '--', 'build', ...site, '--out', out], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('cargo', ['run', '-q', '--', 'build', ...site, ...extra, '--out', out], { cwd: ROOT, stdio: 'inherit' });
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Renders every screenshot the README and docs show into docs/screenshots/
 // (PNG), from a fresh build of the example: the phone view of the corridor
-// home and of a chapter, light and dark, the cover and an inner page of the
+// home and of a chapter, light and dark, a search in Uzbek, the cover and an inner page of the
 // PDF, and the first side of the A4 booklet. Run after theme or content
 // changes: npm run screenshots. The browser suite runs it too, into a
 // temporary folder (SHOTS_DIR), so it cannot rot.
@@ -24,6 +24,16 @@ for (const [name, path, colorScheme] of shots) {
   const page = await context.newPage();
   await page.goto(origin + path);
   await page.screenshot({ path: join(dir, name) });
+  await context.close();
+}
+// A search in Uzbek, typed with a plain apostrophe, with JavaScript on.
+{
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+  const page = await context.newPage();
+  await page.goto(`${origin}/uz/search/index.html?q=${encodeURIComponent("o'zbekiston elchixonasi")}`);
+  await page.waitForSelector('#search-results li');
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: join(dir, 'phone-search-uz.png') });
   await context.close();
 }
 await browser.close();

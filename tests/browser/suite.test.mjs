@@ -262,3 +262,118 @@ test('right to left: Arabic and Urdu pages at 360 px, numbers in reading order',
   }
   assert.deepEqual(failures, []);
 });
+
+// Search (SPEC 10) on a phone: typed into the form of a guide's page, as a
+// reader would; with JavaScript the results come below the emergency
+// numbers, without it the same page is a keyword index.
+const QUERIES = [
+  ['uz', "o'zbekiston", 'contact-uz-embassy-riga'],
+  ['uz-Cyrl', 'pasport', '/your-passport/'],
+  ['ru', 'паспорта', '/your-passport/'],
+  ['et', 'lepingut', '/your-contract/'],
+  ['en', 'overtme', '#working-time-and-overtime'],
+];
+
+/** Types `q` into the search form of `path` and waits for the search page.
+ * Returns the bytes of every response after that page's own HTML. */
+async function searchFrom(page, base, path, q) {
+  await page.goto(base + path);
+  await page.fill('#search-q', q);
+  let bytes = 0, seenPage = false;
+  const sizes = [];
+  page.on('response', async (r) => {
+    const body = await r.body().catch(() => Buffer.alloc(0));
+    if (!seenPage) { seenPage = r.url().includes('/search/index.html'); return; }
+    bytes += body.length;
+    sizes.push(body.length);
+  });
+  await Promise.all([page.waitForURL(/\/search\/index\.html\?q=/), page.press('#search-q', 'Enter')]);
+  return () => bytes;
+}
+
+test('search at 360 px with JavaScript: results below the emergency numbers, words marked', async () => {
+  const failures = [];
+  for (const [lang, q, expected] of QUERIES) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+    const requests = [];
+    context.on('request', (r) => requests.push(r.url()));
+    const page = await context.newPage();
+    const bytes = await searchFrom(page, origin, `/${lang}/${CORRIDOR}/index.html`, q);
+    await page.waitForSelector('#search-results li a');
+    await page.waitForLoadState('networkidle');
+    const facts = await page.evaluate(measure);
+    failures.push(...facts.problems.map((p) => `${lang} ${q}: ${p}`));
+    const first = await page.$$eval('#search-results li a', (as) => as.slice(0, 3).map((a) => a.getAttribute('href')));
+    if (!first.some((h) => h.includes(expected))) failures.push(`${lang} ${q}: top results ${first.join(' | ')}`);
+    if (!(await page.$('#search-results mark'))) failures.push(`${lang} ${q}: no word marked`);
+    const [sos, results] = await page.evaluate(() => [document.querySelector('.sos').getBoundingClientRect().bottom,
+      document.querySelector('#search-results').getBoundingClientRect().top]);
+    if (!(sos <= results)) failures.push(`${lang} ${q}: emergency numbers not above the results`);
+    if (await page.textContent('#search-status') === '') failures.push(`${lang} ${q}: no status for screen readers`);
+    if (bytes() > 100_000) failures.push(`${lang} ${q}: ${bytes()} bytes after the page`);
+    await page.evaluate((src) => { (0, eval)(src); }, AXE);
+    const axeResult = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of axeResult.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+      failures.push(`${lang} ${q}: axe ${v.id}`);
+    }
+    // A result leads to its page.
+    const response = await Promise.all([page.waitForNavigation(), page.click('#search-results li a')]).then(([r]) => r);
+    if (response.status() !== 200) failures.push(`${lang} ${q}: result leads to ${response.status()}`);
+    const foreign = requests.filter((u) => !u.startsWith(origin));
+    if (foreign.length) failures.push(`${lang}: requests ${foreign.join(', ')}`);
+    await context.close();
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('search at 360 px without JavaScript: the form leads to a keyword index whose links land', async () => {
+  const failures = [];
+  for (const [lang, q] of QUERIES) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await searchFrom(page, origin, `/${lang}/${CORRIDOR}/your-passport/index.html`, q);
+    if (!(await page.isHidden('#search-results'))) failures.push(`${lang}: an empty result list shows`);
+    const facts = await page.evaluate(measure);
+    failures.push(...facts.problems.map((p) => `${lang} index: ${p}`));
+    const links = await page.$$eval('.keywords a', (as) => as.map((a) => a.href));
+    if (links.length < 10) failures.push(`${lang}: only ${links.length} keywords`);
+    // Every keyword lands on its page, at its heading.
+    for (const href of links.filter((h) => h.includes('#')).slice(0, 8)) {
+      await page.goto(href);
+      const id = decodeURIComponent(new URL(href).hash.slice(1));
+      if (!(await page.$(`[id="${id}"]`))) failures.push(`${lang}: ${href} has no #${id}`);
+    }
+    await context.close();
+    failures.push(...(await axe(await browser.newContext({ viewport: { width: 360, height: 640 } }), `${origin}/${lang}/search/index.html`)).map((v) => `${lang} index: axe ${v}`));
+  }
+  assert.deepEqual(failures, []);
+});
+
+// The 4,000-page generated site (benches/gen_site.rs): one search fetches
+// at most 100 KB after the page, even for a word on every page.
+test('search on the 4,000-page generated site fetches at most 100 KB', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pocketguide-gen-'));
+  execFileSync('cargo', ['run', '-q', '--example', 'gen_site', '--', '--corridors', '50', '--chapters', '20', '--out', dir],
+    { cwd: join(import.meta.dirname, '../..'), stdio: 'inherit' });
+  const genOut = join(dir, 'public');
+  execFileSync('cargo', ['run', '-q', '--', 'build', '--no-pdf', '--site', join(dir, 'pocketguide'), '--out', genOut],
+    { cwd: join(import.meta.dirname, '../..'), stdio: 'inherit' });
+  const { server: genServer, origin: genOrigin } = await serve(genOut);
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+  const page = await context.newPage();
+  const measured = [];
+  try {
+    for (const [lang, q] of [['en', 'contract'], ['en', 'emergency numbers'], ['en', '7946'], ['uz', "o'qiy"],
+      ['uz', 'шартнома'], ['ru', 'договора'], ['et', 'tööandja'], ['en', 'contrct']]) {
+      const bytes = await searchFrom(page, genOrigin, `/${lang}/uz-ee/index.html`, q);
+      await page.waitForSelector('#search-results li a');
+      await page.waitForLoadState('networkidle');
+      measured.push(`${lang} ${q}: ${bytes()} B`);
+      assert.ok(bytes() <= 100_000, `${lang} “${q}” fetched ${bytes()} bytes after the page`);
+    }
+  } finally {
+    await context.close();
+    genServer.close();
+  }
+  console.log(`bytes per search on the generated site: ${measured.join('; ')}`);
+});

@@ -15,6 +15,7 @@ mod publish;
 mod reliability;
 mod safety;
 mod scripts;
+mod search;
 mod serve;
 mod share;
 mod support;

@@ -178,6 +178,22 @@ fn a_save_shows_up_and_open_pages_are_told_to_reload() {
 }
 
 #[test]
+fn a_save_reaches_the_search_index() {
+    let site = fixture("basic");
+    let server = start(&site);
+    // Terms are filed by their first two letters: `qu` is `71-75`.
+    let shard = "/en/search/s/71-75.js";
+    assert!(!get(server.port, shard).body.contains("quokkaword"));
+    site.write(
+        "content/kg-fi/en/work.md",
+        "---\ntitle: Work\n---\nA quokkaword here.\n",
+    );
+    wait_for(server.port, shard, |r| {
+        r.status == 200 && r.body.contains("\"quokkaword\"")
+    });
+}
+
+#[test]
 fn content_errors_are_shown_and_the_site_comes_back_when_fixed() {
     let site = fixture("basic");
     let server = start(&site);
