@@ -513,7 +513,7 @@ pub(crate) mod oracle {
         let lowered = matches!(mode, Mode::Print | Mode::Epub);
         let prefix = match mode {
             Mode::Chapter => String::new(),
-            Mode::Print | Mode::Epub => format!("{}-", page.slug),
+            Mode::Print | Mode::Epub => format!("{}.", page.slug),
         };
         let mut footnotes: HashMap<String, usize> = HashMap::new();
         let mut number = |label: &str| {
@@ -795,8 +795,8 @@ mod tests {
     fn footnotes_and_tables() {
         let p = page("Text[^a].\n\n[^a]: Note.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n");
         let html = render(&p, Mode::Print);
-        assert!(html.contains("href=\"#intro-fn-1\""), "{html}");
-        assert!(html.contains("id=\"intro-fn-1\""));
+        assert!(html.contains("href=\"#intro.fn-1\""), "{html}");
+        assert!(html.contains("id=\"intro.fn-1\""));
         assert!(html.contains("<table>"));
         assert!(html.contains("<del>old</del>"));
     }

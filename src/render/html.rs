@@ -360,7 +360,9 @@ fn guide_values(guide: &GuideView) -> GuideValues {
 fn guide_of(target: Target) -> usize {
     match target {
         Target::Guide(g) => g,
-        Target::Site => unreachable!("a guide's output renders for guides"),
+        Target::Site | Target::Language(_) => {
+            unreachable!("a guide's output renders for guides")
+        }
     }
 }
 

@@ -217,7 +217,9 @@ impl Writer<'_> {
     fn prefix(&self) -> String {
         match self.mode {
             Mode::Chapter => String::new(),
-            Mode::Print | Mode::Single | Mode::Epub => format!("{}-", self.slug),
+            // `.`: no slug has one, so `work` + `permit-rules` and
+            // `work-permit` + `rules` stay apart (and XML ids allow it).
+            Mode::Print | Mode::Single | Mode::Epub => format!("{}.", self.slug),
         }
     }
 

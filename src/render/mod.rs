@@ -72,8 +72,12 @@ impl<'a> RenderContext<'a> {
 pub enum Scope {
     /// Every guide (a corridor in one language), under its folder.
     Guide,
-    /// The site once: the language pages, the sitemap, the search index.
+    /// The site once: the language pages, the sitemap.
     Site,
+    /// Every language once, over all its guides (the search index): made
+    /// again when any of its guides is, so a preview re-makes only the
+    /// languages of what was saved.
+    Language,
 }
 
 /// One render of one output.
@@ -82,6 +86,8 @@ pub enum Target {
     /// The guide at this index of [`SiteView::guides`].
     Guide(usize),
     Site,
+    /// The language at this index of [`SiteView::languages`].
+    Language(usize),
 }
 
 /// An output: a format, a page kind, an index. Add one by writing a module
@@ -277,6 +283,18 @@ pub fn render(
         match o.scope() {
             Scope::Site if selection.site() => vec![Target::Site],
             Scope::Site => vec![],
+            Scope::Language => (0..cx.site.languages.len())
+                .filter(|&l| {
+                    let code = &cx.site.languages[l].code;
+                    selection.site()
+                        || cx
+                            .site
+                            .guides
+                            .iter()
+                            .any(|g| &g.lang.code == code && selection.has(&g.corridor, code))
+                })
+                .map(Target::Language)
+                .collect(),
             Scope::Guide => (0..cx.site.guides.len())
                 .filter(|&g| {
                     let guide = &cx.site.guides[g];
@@ -310,7 +328,7 @@ pub fn render(
                     let guide = &cx.site.guides[*g];
                     Some((guide.corridor.clone(), guide.lang.code.clone()))
                 }
-                Target::Site => None,
+                Target::Site | Target::Language(_) => None,
             };
             let sizes: Vec<(String, usize)> = done
                 .files

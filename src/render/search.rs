@@ -45,21 +45,17 @@ impl Output for Search {
     }
 
     fn scope(&self) -> Scope {
-        Scope::Site
+        Scope::Language
     }
 
-    fn render(&self, cx: &RenderContext, _: Target) -> Result<Done, Diagnostic> {
-        let results: Vec<Result<Vec<Made>, Diagnostic>> = cx
-            .site
-            .languages
-            .par_iter()
-            .map(|l| language(cx, &l.code))
-            .collect();
-        let mut done = Done::default();
-        for r in results {
-            done.files.extend(r?);
-        }
-        Ok(done)
+    fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
+        let Target::Language(l) = target else {
+            unreachable!("search renders per language")
+        };
+        Ok(Done {
+            files: language(cx, &cx.site.languages[l].code)?,
+            ..Done::default()
+        })
     }
 }
 
@@ -231,6 +227,13 @@ impl Fold {
 
     /// `text` folded: what both sides compare.
     pub fn apply(&self, text: &str) -> String {
+        // One spelling of each letter: a keyboard may type ো as two
+        // characters (ে + া) where the text has one.
+        let text = if text.is_ascii() {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(text)
+        };
         let mut out = String::with_capacity(text.len());
         for c in text.chars() {
             if c.is_ascii() {
@@ -332,6 +335,7 @@ impl Fold {
 
 /// A chapter as search sees it.
 struct Chapter {
+    corridor: String,
     /// From the search page.
     url: String,
     title: String,
@@ -370,6 +374,7 @@ fn chapter(g: &GuideView, ch: &ChapterView, text: bool) -> Chapter {
         Body::Contacts => sections.extend(g.contacts.iter().map(contact_section)),
     }
     Chapter {
+        corridor: g.corridor.clone(),
         url,
         title: ch.title.text.clone(),
         guide: g.title.text.clone(),
@@ -392,6 +397,15 @@ fn contact_section(c: &ContactView) -> Section {
         let digits: String = number.chars().filter(char::is_ascii_digit).collect();
         if let Ok(n) = phonenumber::parse(None, number.trim()) {
             extra.push(n.national().value().to_string());
+            // As dialled at home, with its trunk 0 (020 7946 0456).
+            let dialled: String = n
+                .format()
+                .mode(phonenumber::Mode::National)
+                .to_string()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            extra.push(dialled);
         }
         extra.push(digits);
     }
@@ -547,6 +561,14 @@ impl Index {
         for (n, found) in per_chapter.into_iter().enumerate() {
             terms.clear();
             for (word, (mask, heading, stem)) in found {
+                // A word is found as printed, too: a Snowball stem is not
+                // always a prefix of its word (copy → copi).
+                if stem {
+                    let whole = fold.term(&word, false);
+                    let e = terms.entry(whole).or_default();
+                    e.0 |= mask;
+                    e.1 |= heading;
+                }
                 let term = if stem || !fold.plain.is_empty() {
                     stems
                         .entry(word)
@@ -676,6 +698,8 @@ struct Entry {
 struct Place {
     url: String,
     label: String,
+    #[serde(skip)]
+    corridor: String,
 }
 
 #[derive(Serialize)]
@@ -707,10 +731,11 @@ fn keyword_index(lang: &str, chapters: &[Chapter]) -> Vec<Group> {
             // from it, and a heading every chapter repeats would otherwise
             // list every chapter of every guide.
             let list = places.entry(text).or_default();
-            if !list.iter().any(|p| p.label == ch.guide) {
+            if !list.iter().any(|p| p.corridor == ch.corridor) {
                 list.push(Place {
                     url,
                     label: ch.guide.clone(),
+                    corridor: ch.corridor.clone(),
                 });
             }
         }
@@ -993,6 +1018,7 @@ mod tests {
     #[test]
     fn the_keyword_index_sorts_in_the_language_order() {
         let ch = |title: &str| Chapter {
+            corridor: "c".into(),
             url: format!("../c/{title}/index.html"),
             title: title.into(),
             guide: "G".into(),

@@ -220,6 +220,14 @@ impl Preview {
                 if let Some(old) = old {
                     known.extend(guide_keys(old));
                 }
+                // A language's search index is made again whole with any
+                // of its guides.
+                let languages: BTreeSet<&str> = guides.iter().map(|(_, l)| l.as_str()).collect();
+                let search_of = |path: &str| {
+                    languages
+                        .iter()
+                        .any(|l| path.starts_with(&crate::paths::search_dir(l)))
+                };
                 let superseded = |path: &str| match crate::paths::guide_of(path) {
                     Some((lang, corridor)) => {
                         let key = (corridor.to_string(), lang.to_string());
@@ -229,7 +237,7 @@ impl Preview {
                             *site_files
                         }
                     }
-                    None => *site_files,
+                    None => *site_files || search_of(path),
                 };
                 self.files.retain(|path, _| !superseded(path));
             }
@@ -364,9 +372,9 @@ impl Impact {
         // A page can start or stop showing an image, which is published
         // with the site's own files.
         let images_moved = !old.media.keys().eq(new.media.keys());
-        // Each language's search index holds the words of every page and
-        // contact in it: any guide that changed changes its index.
-        let site = *shared_contacts || !corridors.is_empty() || !guides.is_empty() || images_moved;
-        Selection::Only { guides, site }
+        Selection::Only {
+            guides,
+            site: *shared_contacts || !corridors.is_empty() || images_moved,
+        }
     }
 }

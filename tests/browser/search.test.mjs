@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSite } from './harness.mjs';
-import { search, config, Core } from './searching.mjs';
+import { search, config, Core, chapters, texts } from './searching.mjs';
 
 const example = buildSite(undefined, ['--no-pdf']);
 const scripts = buildSite('scripts', ['--no-pdf']);
@@ -100,4 +100,46 @@ test('sentences: cut after the full stops of every script', () => {
   const core = new Core(config(example, 'en'));
   assert.deepEqual(core.sentences('One. Two? ३.५ stays\nनेपाल। अर्को॥ سلام؟ بعد ሰላም። ቀጥሎ'),
     ['One.', 'Two?', '३.५ stays', 'नेपाल।', 'अर्को॥', 'سلام؟', 'بعد ሰላም።', 'ቀጥሎ']);
+});
+
+// Every word as printed finds its chapter: in each language of the example
+// and of the scripts fixture, every word of every chapter's title, headings
+// and text, typed exactly (and in NFD, as some keyboards send it).
+test('every word of every chapter finds that chapter, as printed and decomposed', () => {
+  const lost = [];
+  for (const [out, langs] of [[example, ['uz', 'uz-Cyrl', 'ru', 'et', 'en']], [scripts, ['ar', 'ur', 'ne', 'am', 'my', 'th', 'km', 'bn', 'si', 'ta']]]) {
+    for (const lang of langs) {
+      const core = new Core(config(out, lang));
+      const all = texts(out, lang);
+      for (const [n, t] of Object.entries(all)) {
+        const text = [t.t, ...t.s.map((s) => s[0] + ' ' + s[2])].join(' ');
+        const seen = new Set();
+        // Words as the reader sees them: the apostrophe in worker’s and
+        // the joiner inside a Sinhala conjunct are part of the word.
+        for (const word of core.words(core.fold(text))) {
+          if (seen.has(word) || core.query(word).length !== 1) continue;
+          seen.add(word);
+          for (const typed of [word, word.normalize('NFD')]) {
+            if (!chapters(out, lang, typed).includes(Number(n))) lost.push(`${lang} ${typed} (${t.u})`);
+          }
+        }
+      }
+    }
+  }
+  assert.deepEqual(lost.slice(0, 20), [], `${lost.length} words lost`);
+});
+
+test('past the 31st section of a chapter, a result shows the section that matched', () => {
+  const core = new Core(config(example, 'en'));
+  const s = [];
+  for (let i = 0; i < 40; i++) s.push([`Office ${i}`, `contact-c${i}`, `+358 9 00000${i}`]);
+  const words = core.query('Office 38');
+  assert.deepEqual(core.section({ s }, 31, words), s[38]);
+  assert.deepEqual(core.section({ s }, 3, words), s[3]);
+});
+
+test('a pasted paragraph asks for its first six different words', () => {
+  const core = new Core(config(example, 'en'));
+  assert.deepEqual(core.query('pay pay pay one two three four five six seven').map((w) => w.text),
+    ['pay', 'one', 'two', 'three', 'four', 'five']);
 });

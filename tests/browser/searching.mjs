@@ -1,6 +1,6 @@
 // Searching a built site the way search.js does in the page, without a
 // browser: the page's config, the term files a query needs, the ranking.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
@@ -34,12 +34,14 @@ export function search(out, lang, q) {
     for (const key of w.pairs ?? core.keys(w.text)) run(join(dir, 's', core.fileKey(key) + '.js'));
   }
   const ranked = core.rank(words, shards).slice(0, 10);
+  const termBytes = bytes;
   return {
-    bytes,
+    /** Bytes of the term files read (not search.js, not the texts). */
+    bytes: termBytes,
     hits: ranked.map((r) => {
       run(join(dir, 't', r.ch + '.js'));
       const t = texts[r.ch];
-      const section = t.s[Math.min(r.section, t.s.length - 1)];
+      const section = core.section(t, r.section, words);
       return t.u + (section[1] ? '#' + section[1] : '');
     }),
     /** Whether the title or heading linked for result `i` has a word
@@ -47,13 +49,38 @@ export function search(out, lang, q) {
     headingMarked(i) {
       const r = ranked[i];
       const t = texts[r.ch];
-      const section = t.s[Math.min(r.section, t.s.length - 1)];
+      const section = core.section(t, r.section, words);
       return core.mark(t.t + ' · ' + section[0], words).some((p) => p[1]);
     },
     snippet(i) {
       const r = ranked[i];
       const t = texts[r.ch];
-      return core.snippet(t.s[Math.min(r.section, t.s.length - 1)][2], words);
+      return core.snippet(core.section(t, r.section, words)[2], words);
     },
   };
+}
+
+/** Every chapter the query finds, best first (chapter numbers). */
+export function chapters(out, lang, q) {
+  const dir = join(out, lang, 'search');
+  const core = new Core(config(out, lang));
+  const shards = {};
+  const PGS = { shard: (k, t) => { shards[k] = t; } };
+  const words = core.query(q);
+  for (const w of words) {
+    for (const key of w.pairs ?? core.keys(w.text)) {
+      const file = join(dir, 's', core.fileKey(key) + '.js');
+      if (existsSync(file)) vm.runInNewContext(readFileSync(file, 'utf8'), { PGS });
+    }
+  }
+  return core.rank(words, shards).map((r) => r.ch);
+}
+
+/** Each chapter's text file of `lang`, by number. */
+export function texts(out, lang) {
+  const dir = join(out, lang, 'search', 't');
+  const found = {};
+  const PGS = { text: (n, t) => { found[n] = t; } };
+  for (const f of readdirSync(dir)) vm.runInNewContext(readFileSync(join(dir, f), 'utf8'), { PGS });
+  return found;
 }

@@ -284,7 +284,7 @@ fn print_page_is_a6_with_every_chapter() {
         "A6"
     );
     // Footnote ids are prefixed per chapter so chapters cannot collide.
-    assert!(print.contains("id=\"intro-fn-1\""));
+    assert!(print.contains("id=\"intro.fn-1\""));
 }
 
 #[test]

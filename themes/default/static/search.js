@@ -50,6 +50,8 @@
   Core.prototype.fold = function (s) {
     var map = this.cfg.fold.map;
     var dropped = this.cfg.dropped;
+    // One spelling of each letter, as the build has it (NFC).
+    if (s.normalize) s = s.normalize('NFC');
     var cs = this.chars(s.toLowerCase());
     var out = '';
     for (var i = 0; i < cs.length; i++) {
@@ -85,13 +87,19 @@
     return false;
   };
 
+  var MAX_WORDS = 6;
+
   /* The query's words: each with its terms (pairs of letters for scripts
      without spaces, all of which must be found). */
   Core.prototype.query = function (q) {
     var ws = this.words(this.fold(q));
     var out = [];
-    for (var i = 0; i < ws.length; i++) {
+    var seen = {};
+    for (var i = 0; i < ws.length && out.length < MAX_WORDS; i++) {
       var w = ws[i];
+      // A word asked twice is one; a pasted paragraph is its first words.
+      if (Object.prototype.hasOwnProperty.call(seen, w)) continue;
+      seen[w] = true;
       var cs = this.chars(w);
       if (this.noSpaces(cs[0]) && cs.length >= 2) {
         var pairs = [];
@@ -409,6 +417,25 @@
     }
   };
 
+  /* The section a result shows: its own, or, past the 31st section of a
+     chapter (which share the last bit of the index), the one of those
+     whose heading and text have most of the query's words. */
+  Core.prototype.section = function (text, bit, words) {
+    var s = text.s;
+    if (bit < 31 || s.length <= 32) return s[Math.min(bit, s.length - 1)];
+    var best = null, bestCount = -1;
+    for (var i = 31; i < s.length; i++) {
+      var pieces = this.mark(s[i][0] + '\n' + s[i][2], words);
+      var count = 0;
+      for (var p = 0; p < pieces.length; p++) if (pieces[p][1]) count++;
+      if (count > bestCount) {
+        best = s[i];
+        bestCount = count;
+      }
+    }
+    return best;
+  };
+
   global.PGSCore = Core;
   if (typeof module !== 'undefined' && module.exports) module.exports = Core;
   if (typeof document === 'undefined') return;
@@ -512,16 +539,23 @@
     show(ranked, 0);
   });
 
-  function show(ranked, from) {
+  function show(ranked, from, focus) {
     var page = ranked.slice(from, from + PAGE);
     var paths = [];
     for (var i = 0; i < page.length; i++) paths.push('t/' + page[i].ch + '.js');
     load(paths, function (ok) {
       if (!ok) say('failed', q);
+      var first = null;
       for (var i = 0; i < page.length; i++) {
         var text = texts[page[i].ch];
-        if (text) list.appendChild(result(text, page[i].section));
+        if (!text) continue;
+        var li = result(text, page[i].section);
+        list.appendChild(li);
+        first = first || li;
       }
+      // The button tapped is gone: the reader goes on at the first new
+      // result.
+      if (focus && first) first.getElementsByTagName('a')[0].focus();
       var old = document.getElementById('search-more');
       if (old) old.parentNode.removeChild(old);
       if (from + PAGE < ranked.length) {
@@ -531,7 +565,8 @@
         more.className = 'button';
         more.textContent = cfg.strings.more;
         more.onclick = function () {
-          show(ranked, from + PAGE);
+          more.disabled = true;
+          show(ranked, from + PAGE, true);
         };
         list.parentNode.insertBefore(more, list.nextSibling);
       }
@@ -539,7 +574,7 @@
   }
 
   function result(text, bit) {
-    var section = text.s[Math.min(bit, text.s.length - 1)] || ['', '', []];
+    var section = core.section(text, bit, words) || ['', '', ''];
     var li = document.createElement('li');
     var a = document.createElement('a');
     a.href = text.u + (section[1] ? '#' + section[1] : '');
