@@ -96,6 +96,8 @@ pub struct Run<'a> {
     /// The site has PDFs (typeset in a build, linked from pages).
     pub pdf: bool,
     pub selection: &'a Selection,
+    /// Every output, or (serve) the pages first and the deferred after.
+    pub phase: render::Phase,
     pub sink: &'a dyn Sink,
     pub progress: Option<&'a dyn render::Progress>,
     /// Sizes of files made elsewhere (serve's PDFs), for the home pages.
@@ -111,7 +113,7 @@ pub fn pipeline(site: &Site, run: &Run) -> (Option<render::Report>, Vec<Diagnost
     let site_view = view::SiteView::new(site, run.base_url);
     let mut cx = RenderContext::new(&site_view, run.purpose, run.pdf);
     cx.sizes = run.sizes.clone();
-    match render::render(&mut cx, run.selection, run.sink, run.progress) {
+    match render::render(&mut cx, run.selection, run.phase, run.sink, run.progress) {
         Ok(report) => {
             let diagnostics = check::findings(report.findings.iter().map(|(_, f)| f));
             (Some(report), diagnostics)
@@ -141,6 +143,7 @@ fn check_render(site: &Site, model_ok: bool) -> Vec<Diagnostic> {
         purpose: Purpose::Check,
         pdf: true,
         selection: &Selection::All,
+        phase: render::Phase::All,
         sink: &render::Nowhere,
         progress: None,
         sizes: &Default::default(),
@@ -192,6 +195,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Error> {
             purpose: Purpose::Build,
             pdf: opts.pdf,
             selection: &Selection::All,
+            phase: render::Phase::All,
             sink: &staging,
             progress: opts.progress.as_deref(),
             sizes: &Default::default(),

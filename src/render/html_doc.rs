@@ -589,7 +589,7 @@ pub fn escape_text(s: &str, out: &mut String) {
 
 /// An attribute's value as html5ever serialises it: `&`, `"`, `<`, `>`
 /// and U+00A0.
-fn escape_attribute(s: &str, out: &mut String) {
+pub fn escape_attribute(s: &str, out: &mut String) {
     let mut copied = 0;
     let bytes = s.as_bytes();
     let mut i = 0;

@@ -106,6 +106,11 @@ pub trait Output: Sync {
     fn heavy(&self) -> bool {
         false
     }
+    /// Made in a preview only after the pages are shown (an index over a
+    /// whole language, which no page waits for).
+    fn deferred(&self) -> bool {
+        false
+    }
     /// The files this output offers a guide's readers (file name in the
     /// guide's folder, and the interface string that names it), in the
     /// order the home page lists them.
@@ -238,6 +243,25 @@ pub enum Selection {
 /// A guide: (corridor slug, language).
 pub type GuideKey = (String, String);
 
+/// Which outputs a render makes: all (build, check), or in a preview first
+/// what the pages need (`Shown`) and then the deferred ones (`After`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    All,
+    Shown,
+    After,
+}
+
+impl Phase {
+    fn runs(self, o: &dyn Output) -> bool {
+        match self {
+            Phase::All => true,
+            Phase::Shown => !o.deferred(),
+            Phase::After => o.deferred(),
+        }
+    }
+}
+
 impl Selection {
     pub fn has(&self, corridor: &str, lang: &str) -> bool {
         match self {
@@ -276,6 +300,7 @@ pub struct Report {
 pub fn render(
     cx: &mut RenderContext,
     selection: &Selection,
+    phase: Phase,
     sink: &dyn Sink,
     progress: Option<&dyn Progress>,
 ) -> Result<Report, Vec<Diagnostic>> {
@@ -310,7 +335,7 @@ pub fn render(
         OUTPUTS
             .iter()
             .copied()
-            .filter(|o| o.last() == last && (cx.pdf || !o.heavy()))
+            .filter(|o| o.last() == last && (cx.pdf || !o.heavy()) && phase.runs(*o))
             .filter(|o| (o.heavy() && cx.purpose == Purpose::Build) == heavy)
             .flat_map(|o| targets(o).into_iter().map(move |t| (o, t)))
             .collect()

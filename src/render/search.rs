@@ -48,6 +48,10 @@ impl Output for Search {
         Scope::Language
     }
 
+    fn deferred(&self) -> bool {
+        true
+    }
+
     fn render(&self, cx: &RenderContext, target: Target) -> Result<Done, Diagnostic> {
         let Target::Language(l) = target else {
             unreachable!("search renders per language")
@@ -523,13 +527,14 @@ struct Index {
 
 impl Index {
     fn build(chapters: &[Chapter], fold: &Fold) -> Index {
-        // Each chapter's words, in parallel, each word once (with where it
-        // stands); then stemmed once per language, and merged in chapter
-        // order, so every list is sorted.
+        // Each chapter's terms, in parallel (each thread keeps the terms of
+        // the words it has seen); then merged in chapter order, so every
+        // list is sorted.
         type Found = HashMap<String, (u32, bool, bool)>;
-        let per_chapter: Vec<Found> = chapters
+        type Terms = HashMap<String, (String, Option<String>)>;
+        let per_chapter: Vec<HashMap<String, (u32, bool)>> = chapters
             .par_iter()
-            .map(|ch| {
+            .map_init(Terms::default, |cache, ch| {
                 let mut found = Found::default();
                 let mut add = |text: &str, bit: u32, heading: bool| {
                     let folded = fold.apply(text);
@@ -552,44 +557,36 @@ impl Index {
                         add(e, bit, false);
                     }
                 }
-                found
+                let mut terms: HashMap<String, (u32, bool)> = HashMap::default();
+                for (word, (mask, heading, stem)) in found {
+                    // A word is found as printed, too: a Snowball stem is
+                    // not always a prefix of its word (copy → copi).
+                    let (term, whole) = cache.entry(word).or_insert_with_key(|w| {
+                        let term = fold.term(w, stem);
+                        let whole = stem.then(|| fold.term(w, false)).filter(|x| *x != term);
+                        (term, whole)
+                    });
+                    for t in std::iter::once(term.as_str()).chain(whole.as_deref()) {
+                        let e = terms.entry(t.to_string()).or_default();
+                        e.0 |= mask;
+                        e.1 |= heading;
+                    }
+                }
+                terms
             })
             .collect();
-        let mut stems: HashMap<String, String> = HashMap::default();
-        let mut index = Index::default();
-        let mut terms: HashMap<String, (u32, bool)> = HashMap::default();
-        for (n, found) in per_chapter.into_iter().enumerate() {
-            terms.clear();
-            for (word, (mask, heading, stem)) in found {
-                // A word is found as printed, too: a Snowball stem is not
-                // always a prefix of its word (copy → copi).
-                if stem {
-                    let whole = fold.term(&word, false);
-                    let e = terms.entry(whole).or_default();
-                    e.0 |= mask;
-                    e.1 |= heading;
-                }
-                let term = if stem || !fold.plain.is_empty() {
-                    stems
-                        .entry(word)
-                        .or_insert_with_key(|w| fold.term(w, stem))
-                        .clone()
-                } else {
-                    word
-                };
-                let e = terms.entry(term).or_default();
-                e.0 |= mask;
-                e.1 |= heading;
-            }
-            for (term, (mask, heading)) in terms.drain() {
-                index
-                    .terms
+        let mut merged: HashMap<String, Vec<(u32, u32, bool)>> = HashMap::default();
+        for (n, terms) in per_chapter.into_iter().enumerate() {
+            for (term, (mask, heading)) in terms {
+                merged
                     .entry(term)
                     .or_default()
                     .push((n as u32, mask, heading));
             }
         }
-        index
+        Index {
+            terms: merged.into_iter().collect(),
+        }
     }
 
     /// The term files, by key, and the keys split into longer ones (with
@@ -765,6 +762,44 @@ fn keyword_index(lang: &str, chapters: &[Chapter]) -> Vec<Group> {
     groups
 }
 
+/// The keyword index as HTML: a heading per letter, a list of entries,
+/// each a link, or its text and a link per guide.
+fn index_html(groups: &[Group]) -> String {
+    use super::html_doc::{escape_attribute, escape_text};
+    let mut out = String::new();
+    for g in groups {
+        out.push_str("<h3>");
+        escape_text(&g.letter, &mut out);
+        out.push_str("</h3>\n<ul class=\"keywords\">");
+        for e in &g.entries {
+            out.push_str("<li>");
+            let link = |p: &Place, text: &str, out: &mut String| {
+                out.push_str("<a href=\"");
+                escape_attribute(&p.url, out);
+                out.push_str("\">");
+                escape_text(text, out);
+                out.push_str("</a>");
+            };
+            match e.links.as_slice() {
+                [one] => link(one, &e.text, &mut out),
+                many => {
+                    escape_text(&e.text, &mut out);
+                    out.push_str(": ");
+                    for (i, p) in many.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        link(p, &p.label, &mut out);
+                    }
+                }
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>\n");
+    }
+    out
+}
+
 fn collator(
     lang: &str,
     strength: icu_collator::options::Strength,
@@ -842,7 +877,10 @@ fn page(
         }
     }
     ctx.insert("emergency", &sos);
-    ctx.insert("index", &keyword_index(lang, chapters));
+    // Written here rather than looped over in the template: on a site of
+    // many guides the index is thousands of links, and Tera's copy of them
+    // cost more than the rest of the search. Its classes are the theme's.
+    ctx.insert("index_html", &index_html(&keyword_index(lang, chapters)));
     ctx.insert("many_guides", &(guides.len() > 1));
     let t = |key: &str| {
         cx.site.locales.text(

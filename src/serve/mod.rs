@@ -340,6 +340,11 @@ fn rebuild(shared: &Arc<Shared>, preview: &mut Preview, changed: &Changed) {
             &rendered,
         );
     }
+    // The search index after the pages: a save shows without waiting for
+    // it, and a search a moment later finds the saved words.
+    if preview.finish() > 0 {
+        *shared.files.write().unwrap() = Arc::new(preview.files().clone());
+    }
 }
 
 /// Marks the PDFs of the rendered guides out of date, drops those of

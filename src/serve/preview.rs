@@ -57,6 +57,9 @@ pub struct Preview {
     files: BTreeMap<String, Arc<Vec<u8>>>,
     /// What changed since the last good render and is not shown yet.
     pending: Option<Selection>,
+    /// What the last good render showed whose deferred outputs (the
+    /// search index) [`Preview::finish`] still has to make.
+    deferred: Option<Selection>,
 }
 
 impl Preview {
@@ -70,6 +73,7 @@ impl Preview {
             found: BTreeMap::new(),
             files: BTreeMap::new(),
             pending: None,
+            deferred: None,
         }
     }
 
@@ -135,6 +139,7 @@ impl Preview {
                 purpose,
                 pdf: true,
                 selection: &wanted,
+                phase: render::Phase::Shown,
                 sink: &memory,
                 progress: None,
                 sizes: made,
@@ -149,6 +154,7 @@ impl Preview {
                     let made = memory.into_files();
                     files = made.len();
                     self.replace_files(old.as_deref(), &site, &wanted, made);
+                    self.deferred = Some(merge(self.deferred.take(), wanted.clone()));
                     rendered = Some(wanted);
                 } else {
                     self.pending = Some(wanted);
@@ -166,6 +172,62 @@ impl Preview {
         self.diagnostics = diagnostics;
         self.site = Some(site);
         Update { rendered, files }
+    }
+
+    /// Makes the deferred outputs (each language's search index) of what
+    /// the last updates showed, after the pages: no page waits for them.
+    /// Returns the files made.
+    pub fn finish(&mut self) -> usize {
+        let (Some(selection), Some(site)) = (self.deferred.take(), self.site.clone()) else {
+            return 0;
+        };
+        if self.has_errors() {
+            self.deferred = Some(selection);
+            return 0;
+        }
+        let memory = render::Memory::default();
+        let (report, _) = crate::pipeline(
+            &site,
+            &crate::Run {
+                base_url: &self.base_url,
+                purpose: Purpose::Preview,
+                pdf: true,
+                selection: &selection,
+                phase: render::Phase::After,
+                sink: &memory,
+                progress: None,
+                sizes: &BTreeMap::new(),
+            },
+        );
+        if report.is_none() {
+            return 0;
+        }
+        let made = memory.into_files();
+        // A language's index is made again whole: its old files go.
+        let languages: Option<BTreeSet<&str>> = match &selection {
+            Selection::All => None,
+            Selection::Only { guides, site } if !*site => {
+                Some(guides.iter().map(|(_, l)| l.as_str()).collect())
+            }
+            Selection::Only { .. } => None,
+        };
+        let langs: Vec<&str> = match &languages {
+            Some(l) => l.iter().copied().collect(),
+            None => site
+                .config
+                .languages
+                .iter()
+                .map(|l| l.code.as_str())
+                .collect(),
+        };
+        let dirs: Vec<String> = langs.iter().map(|l| crate::paths::search_dir(l)).collect();
+        self.files
+            .retain(|path, _| !dirs.iter().any(|d| path.starts_with(d.as_str())));
+        let n = made.len();
+        for (path, bytes) in made {
+            self.files.insert(path, Arc::new(bytes));
+        }
+        n
     }
 
     /// Tells the load cache what changed; returns what it touches.
@@ -220,14 +282,8 @@ impl Preview {
                 if let Some(old) = old {
                     known.extend(guide_keys(old));
                 }
-                // A language's search index is made again whole with any
-                // of its guides.
-                let languages: BTreeSet<&str> = guides.iter().map(|(_, l)| l.as_str()).collect();
-                let search_of = |path: &str| {
-                    languages
-                        .iter()
-                        .any(|l| path.starts_with(&crate::paths::search_dir(l)))
-                };
+                // The search index stays until `finish` makes it again.
+                let search = |path: &str| path.split('/').nth(1) == Some(crate::paths::SEARCH);
                 let superseded = |path: &str| match crate::paths::guide_of(path) {
                     Some((lang, corridor)) => {
                         let key = (corridor.to_string(), lang.to_string());
@@ -237,7 +293,7 @@ impl Preview {
                             *site_files
                         }
                     }
-                    None => *site_files || search_of(path),
+                    None => *site_files && !search(path),
                 };
                 self.files.retain(|path, _| !superseded(path));
             }

@@ -45,7 +45,9 @@ fn base_url(root: &Path) -> String {
 }
 
 /// The preview equals what a fresh `check` and a fresh render give.
-fn assert_same_as_fresh(preview: &Preview, root: &Path, step: &str) {
+fn assert_same_as_fresh(preview: &mut Preview, root: &Path, step: &str) {
+    // As serve does once the pages are shown: the search index.
+    preview.finish();
     let fresh = pocketguide::check_site(root).expect("site folder is readable");
     assert_eq!(
         preview.diagnostics(),
@@ -65,6 +67,7 @@ fn assert_same_as_fresh(preview: &Preview, root: &Path, step: &str) {
             purpose: Purpose::Preview,
             pdf: true,
             selection: &Selection::All,
+            phase: render::Phase::All,
             sink: &memory,
             progress: None,
             sizes: &BTreeMap::new(),
@@ -108,7 +111,7 @@ fn a_save_re_renders_exactly_the_guides_that_depend_on_it() {
     let mut preview = Preview::new(&site.root, &base_url(&site.root));
     let first = preview.update(&Changed::Everything, &BTreeMap::new());
     assert_eq!(first.rendered, Some(Selection::All));
-    assert_same_as_fresh(&preview, &site.root, "the first build");
+    assert_same_as_fresh(&mut preview, &site.root, "the first build");
 
     // The shared chapter: the corridor that lists it, in every language
     // (uz falls back to ru, and translations show whether they are
@@ -185,7 +188,7 @@ fn errors_hold_the_last_good_pages_and_the_fix_shows_everything_since() {
     );
     assert!(update.rendered.is_none());
     assert!(preview.has_errors());
-    assert_same_as_fresh(&preview, &site.root, "the broken save");
+    assert_same_as_fresh(&mut preview, &site.root, "the broken save");
     assert_eq!(preview.files(), &before, "the last good pages stay");
 
     // ...and fixing it renders both changes.
@@ -196,7 +199,7 @@ fn errors_hold_the_last_good_pages_and_the_fix_shows_everything_since() {
         &BTreeMap::new(),
     );
     assert!(update.rendered.is_some());
-    assert_same_as_fresh(&preview, &site.root, "the fix");
+    assert_same_as_fresh(&mut preview, &site.root, "the fix");
     let page = String::from_utf8(preview.files()["en/kg-fi/intro/index.html"].to_vec()).unwrap();
     assert!(page.contains("EDITED-WHILE-BROKEN"));
 }
@@ -434,7 +437,7 @@ proptest! {
                 &Changed::Files(touched.iter().map(PathBuf::from).collect()),
                 &BTreeMap::new(),
             );
-            assert_same_as_fresh(&preview, &site.root, &format!("edit {i}: {e:?}"));
+            assert_same_as_fresh(&mut preview, &site.root, &format!("edit {i}: {e:?}"));
         }
     }
 }
