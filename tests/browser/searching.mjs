@@ -33,7 +33,7 @@ export function search(out, lang, q) {
   for (const w of words) {
     for (const key of w.pairs ?? core.keys(w.text)) run(join(dir, 's', core.fileKey(key) + '.js'));
   }
-  const ranked = core.rank(words, shards).slice(0, 10);
+  const ranked = core.rank(words, shards).slice(0, 8);
   const termBytes = bytes;
   return {
     /** Bytes of the term files read (not search.js, not the texts). */

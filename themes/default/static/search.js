@@ -449,7 +449,10 @@
   var status = document.getElementById('search-status');
   var list = document.getElementById('search-results');
   var input = document.getElementById('search-q');
-  var PAGE = 10;
+  // Results shown at a time: a phone's screen holds two or three, and each
+  // costs its chapter's text (up to 7 KB): eight keep a search on a large
+  // site under 100 KB.
+  var PAGE = 8;
 
   function param(name) {
     var parts = location.search.replace(/^\?/, '').split('&');
