@@ -682,17 +682,27 @@ fn check_pages(site: &Site, declared: &HashSet<&str>, today: NaiveDate, d: &mut 
         .iter()
         .map(|c| (c.slug.as_str(), KnownNumbers::of(site, c)))
         .collect();
-    for page in &site.pages {
-        let corridors = &users[&(&page.scope, page.slug.as_str())];
-        check_contact_links(page, corridors, &numbers, d);
-        if let Some(date) = page.review_by.filter(|&date| date < today) {
-            d.push(Diagnostic::warning(
-                &page.file,
-                page.front_lines.get("review_by"),
-                format!("review_by {date} has passed: the facts on this page that expire (a wage, a fee, a law in force) may be out of date; check them against their sources, correct them in every language, then set the next review_by"),
-            ));
-        }
-    }
+    // Every page's text is read for typed numbers: in parallel, as serve
+    // runs this on every save.
+    use rayon::prelude::*;
+    let per_page: Vec<Vec<Diagnostic>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut d = Vec::new();
+            let corridors = &users[&(&page.scope, page.slug.as_str())];
+            check_contact_links(page, corridors, &numbers, &mut d);
+            if let Some(date) = page.review_by.filter(|&date| date < today) {
+                d.push(Diagnostic::warning(
+                    &page.file,
+                    page.front_lines.get("review_by"),
+                    format!("review_by {date} has passed: the facts on this page that expire (a wage, a fee, a law in force) may be out of date; check them against their sources, correct them in every language, then set the next review_by"),
+                ));
+            }
+            d
+        })
+        .collect();
+    d.extend(per_page.into_iter().flatten());
     for page in &site.pages {
         if !valid_slug(&page.slug) {
             d.push(Diagnostic::error(
