@@ -531,7 +531,9 @@ impl Index {
         // the words it has seen); then merged in chapter order, so every
         // list is sorted.
         type Found = HashMap<String, (u32, bool, bool)>;
-        type Terms = HashMap<String, (String, Option<String>)>;
+        // By word and whether to stem it: Arabic's bare word after an
+        // article is not stemmed where the same word alone may be.
+        type Terms = HashMap<(String, bool), (String, Option<String>)>;
         let per_chapter: Vec<HashMap<String, (u32, bool)>> = chapters
             .par_iter()
             .map_init(Terms::default, |cache, ch| {
@@ -561,7 +563,7 @@ impl Index {
                 for (word, (mask, heading, stem)) in found {
                     // A word is found as printed, too: a Snowball stem is
                     // not always a prefix of its word (copy → copi).
-                    let (term, whole) = cache.entry(word).or_insert_with_key(|w| {
+                    let (term, whole) = cache.entry((word, stem)).or_insert_with_key(|(w, _)| {
                         let term = fold.term(w, stem);
                         let whole = stem.then(|| fold.term(w, false)).filter(|x| *x != term);
                         (term, whole)

@@ -344,6 +344,15 @@ fn rebuild(shared: &Arc<Shared>, preview: &mut Preview, changed: &Changed) {
     // it, and a search a moment later finds the saved words.
     if preview.finish() > 0 {
         *shared.files.write().unwrap() = Arc::new(preview.files().clone());
+    } else if preview.has_errors() {
+        let diags = preview.diagnostics();
+        *shared.errors.write().unwrap() = Some(error_panel(diags));
+        log(format!(
+            "the search index could not be made ({}): shown in the browser",
+            diagnostic::summary_of(diags)
+        ));
+        diagnostic::report_first(diags, SHOWN_PROBLEMS);
+        reload(shared);
     }
 }
 

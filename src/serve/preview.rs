@@ -186,7 +186,7 @@ impl Preview {
             return 0;
         }
         let memory = render::Memory::default();
-        let (report, _) = crate::pipeline(
+        let (report, errors) = crate::pipeline(
             &site,
             &crate::Run {
                 base_url: &self.base_url,
@@ -200,6 +200,10 @@ impl Preview {
             },
         );
         if report.is_none() {
+            // Shown like any error; made again with the next good save.
+            self.diagnostics.extend(errors);
+            crate::diagnostic::sort(&mut self.diagnostics);
+            self.deferred = Some(selection);
             return 0;
         }
         let made = memory.into_files();
@@ -211,18 +215,15 @@ impl Preview {
             }
             Selection::Only { .. } => None,
         };
-        let langs: Vec<&str> = match &languages {
-            Some(l) => l.iter().copied().collect(),
-            None => site
-                .config
-                .languages
-                .iter()
-                .map(|l| l.code.as_str())
-                .collect(),
-        };
-        let dirs: Vec<String> = langs.iter().map(|l| crate::paths::search_dir(l)).collect();
-        self.files
-            .retain(|path, _| !dirs.iter().any(|d| path.starts_with(d.as_str())));
+        match &languages {
+            Some(langs) => {
+                let dirs: Vec<String> = langs.iter().map(|l| crate::paths::search_dir(l)).collect();
+                self.files
+                    .retain(|path, _| !dirs.iter().any(|d| path.starts_with(d.as_str())));
+            }
+            // Every language's, a removed language's too.
+            None => self.files.retain(|path, _| !is_search(path)),
+        }
         let n = made.len();
         for (path, bytes) in made {
             self.files.insert(path, Arc::new(bytes));
@@ -273,7 +274,8 @@ impl Preview {
         made: BTreeMap<String, Vec<u8>>,
     ) {
         match selection {
-            Selection::All => self.files.clear(),
+            // The search index stays until `finish` makes it again.
+            Selection::All => self.files.retain(|path, _| is_search(path)),
             Selection::Only {
                 guides,
                 site: site_files,
@@ -282,8 +284,6 @@ impl Preview {
                 if let Some(old) = old {
                     known.extend(guide_keys(old));
                 }
-                // The search index stays until `finish` makes it again.
-                let search = |path: &str| path.split('/').nth(1) == Some(crate::paths::SEARCH);
                 let superseded = |path: &str| match crate::paths::guide_of(path) {
                     Some((lang, corridor)) => {
                         let key = (corridor.to_string(), lang.to_string());
@@ -293,7 +293,7 @@ impl Preview {
                             *site_files
                         }
                     }
-                    None => *site_files && !search(path),
+                    None => *site_files && !is_search(path),
                 };
                 self.files.retain(|path, _| !superseded(path));
             }
@@ -302,6 +302,17 @@ impl Preview {
             self.files.insert(path, Arc::new(bytes));
         }
     }
+}
+
+/// A file of a language's search index (`<lang>/search/…`), of this site's
+/// languages or of one it no longer has: any first folder but the images'
+/// (`media/search/…` is an image of a folder named `search`).
+fn is_search(path: &str) -> bool {
+    let mut parts = path.split('/');
+    let (Some(first), Some(second), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    second == crate::paths::SEARCH && first != "media"
 }
 
 /// (corridor, language) of every guide of `site`.
