@@ -258,3 +258,27 @@ fn heading_anchors_stay_unique_where_chapters_share_a_page() {
         assert!(ids.contains(&"work.permit-rules") && ids.contains(&"work-permit.rules"));
     }
 }
+
+#[test]
+fn the_index_is_byte_identical_across_builds() {
+    // Terms are made on every core in whatever order the threads take the
+    // chapters: the files must not depend on it.
+    let site = fixture("scripts");
+    let mut runs = Vec::new();
+    for out in ["one", "two", "three"] {
+        site.run(&["build", "--no-pdf", "--out", out])
+            .assert_code(0);
+        let dir = site.root.join(out);
+        let files: Vec<(String, Vec<u8>)> = tree(&dir)
+            .into_iter()
+            .filter(|f| f.contains("/search/"))
+            .map(|f| {
+                let bytes = std::fs::read(dir.join(&f)).unwrap();
+                (f, bytes)
+            })
+            .collect();
+        assert!(files.len() > 100, "{}", files.len());
+        runs.push(files);
+    }
+    assert!(runs[0] == runs[1] && runs[1] == runs[2]);
+}
