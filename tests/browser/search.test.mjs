@@ -143,3 +143,10 @@ test('a pasted paragraph asks for its first six different words', () => {
   assert.deepEqual(core.query('pay pay pay one two three four five six seven').map((w) => w.text),
     ['pay', 'one', 'two', 'three', 'four', 'five']);
 });
+
+test('numbers in a result stand apart, to be shown left to right and unbroken', () => {
+  const core = new Core(config(scripts, 'ar'));
+  assert.deepEqual(core.numbers('للمساعدة اتصل بالرقم +44 20 7946 0018 في أي وقت، أو ١١٢.'), [
+    ['للمساعدة اتصل بالرقم ', false], ['+44 20 7946 0018', true], [' في أي وقت، أو ', false], ['١١٢', true], ['.', false],
+  ]);
+});

@@ -254,6 +254,35 @@ test('right to left: Arabic and Urdu pages at 360 px, numbers in reading order',
       // And it is not broken across lines: all groups on one line.
       const tops = await page.evaluate(() => [...document.querySelectorAll('article bdi')].map((b) => b.getClientRects().length));
       assert.ok(tops.length > 0 && tops.every((n) => n === 1), `${lang}: a number spans lines: ${tops}`);
+      // The same number in a search result, with JavaScript on.
+      const searching = await browser.newContext({ viewport: { width: 360, height: 640 } });
+      const results = await searching.newPage();
+      await results.goto(`${rtlOrigin}/${lang}/search/index.html?q=7946`);
+      await results.waitForSelector('#search-results bdi');
+      const groups = await results.evaluate(() => {
+        const bdi = [...document.querySelectorAll('#search-results p bdi')].find((b) => b.textContent.includes('7946'));
+        if (!bdi) return null;
+        // Each group's left edge (each word is a text node of its own,
+        // the query's inside a <mark>; `+` is one apart from 44).
+        const range = document.createRange(), xs = [], tops = new Set();
+        for (const group of ['44', '20', '7946', '0018']) {
+          const walker = document.createTreeWalker(bdi, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const at = walker.currentNode.textContent.indexOf(group);
+            if (at < 0) continue;
+            range.setStart(walker.currentNode, at); range.setEnd(walker.currentNode, at + group.length);
+            xs.push(range.getBoundingClientRect().left);
+            tops.add(Math.round(range.getBoundingClientRect().top));
+            break;
+          }
+        }
+        return { lines: tops.size, xs };
+      });
+      await searching.close();
+      assert.ok(groups, `${lang}: the number is not isolated in the search result`);
+      assert.equal(groups.lines, 1, `${lang}: the number spans lines in the search result`);
+      assert.ok(groups.xs.length === 4 && groups.xs[0] < groups.xs[1] && groups.xs[1] < groups.xs[2] && groups.xs[2] < groups.xs[3],
+        `${lang}: digit groups out of order in the search result: ${groups.xs}`);
     }
   } finally {
     await context.close();

@@ -355,18 +355,44 @@
   /* The sentence of a section that holds most of the query's words, as
      pieces: [text, marked]. */
   Core.prototype.snippet = function (text, words) {
+    return this.mark(this.sentence(text, words), words);
+  };
+
+  /* That sentence itself. */
+  Core.prototype.sentence = function (text, words) {
     var sentences = this.sentences(text);
-    var best = null, bestCount = -1;
+    var best = '', bestCount = -1;
     for (var i = 0; i < sentences.length; i++) {
       var pieces = this.mark(sentences[i], words);
       var count = 0;
       for (var p = 0; p < pieces.length; p++) if (pieces[p][1]) count++;
       if (count > bestCount) {
-        best = pieces;
+        best = sentences[i];
         bestCount = count;
       }
     }
-    return best || [];
+    return best;
+  };
+
+  /* `text` cut into [part, isNumber]: a number (an optional +, then
+     groups of digits of any script with single spaces between) is one
+     part, shown left to right and unbroken in any script, as the pages
+     show it (src/numbers.rs finds them there). */
+  Core.prototype.numbers = function (text) {
+    var digit = '';
+    var zeros = this.cfg.zeros;
+    for (var i = 0; i < zeros.length; i++) {
+      digit += '\\u' + ('000' + zeros[i].toString(16)).slice(-4) + '-\\u' + ('000' + (zeros[i] + 9).toString(16)).slice(-4);
+    }
+    var re = new RegExp('\\+?[' + digit + ']+(?:[ \\u00a0][' + digit + ']+)*', 'g');
+    var out = [], at = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > at) out.push([text.substring(at, m.index), false]);
+      out.push([m[0], true]);
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) out.push([text.substring(at), false]);
+    return out;
   };
 
   Core.prototype.mark = function (sentence, words) {
@@ -582,7 +608,7 @@
     var a = document.createElement('a');
     a.href = text.u + (section[1] ? '#' + section[1] : '');
     // The heading may be all that matched: its words are marked too.
-    append(a, core.mark(text.t + (section[0] ? ' · ' + section[0] : ''), words));
+    shown(a, text.t + (section[0] ? ' · ' + section[0] : ''));
     li.appendChild(a);
     if (text.g) {
       var guide = document.createElement('p');
@@ -590,13 +616,29 @@
       guide.textContent = text.g;
       li.appendChild(guide);
     }
-    var pieces = core.snippet(section[2], words);
-    if (pieces.length) {
+    var sentence = core.sentence(section[2], words);
+    if (sentence) {
       var p = document.createElement('p');
-      append(p, pieces);
+      shown(p, sentence);
       li.appendChild(p);
     }
     return li;
+  }
+
+  /* Text with the query's words marked and each number isolated left to
+     right, so a right-to-left sentence never shows it reversed. */
+  function shown(parent, text) {
+    var parts = core.numbers(text);
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i][1]) {
+        var bdi = document.createElement('bdi');
+        bdi.dir = 'ltr';
+        append(bdi, core.mark(parts[i][0], words));
+        parent.appendChild(bdi);
+      } else {
+        append(parent, core.mark(parts[i][0], words));
+      }
+    }
   }
 
   function append(parent, pieces) {
