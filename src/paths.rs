@@ -110,17 +110,39 @@ pub fn absolute(base_url: &str, path: &str) -> String {
     format!("{base_url}{path}")
 }
 
+/// Whether an output path is a file of a language's search page or index
+/// (`<lang>/search/…`), of any language: every first folder but the
+/// images' (`media/search/…` is an image of a folder named `search`).
+pub fn is_search(path: &str) -> bool {
+    let mut parts = path.splitn(3, '/');
+    let (Some(first), Some(second), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    second == SEARCH && first != "media"
+}
+
 /// The guide an output path belongs to, as (language, corridor), if any:
 /// how `serve` tells which files a re-rendered guide replaces.
 pub fn guide_of(path: &str) -> Option<(&str, &str)> {
     let mut parts = path.splitn(3, '/');
     let (lang, corridor, rest) = (parts.next()?, parts.next()?, parts.next()?);
-    (!rest.is_empty() && corridor != SEARCH).then_some((lang, corridor))
+    (!rest.is_empty() && !is_search(path)).then_some((lang, corridor))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_files_are_told_from_guides_and_images() {
+        assert!(is_search("uz-Cyrl/search/index.html"));
+        assert!(is_search("en/search/s/6f-7a.js"));
+        assert!(!is_search("media/search/map.png"));
+        assert!(!is_search("en/uz-ee/search/index.html"));
+        assert!(!is_search("en/search"));
+        assert_eq!(guide_of("en/search/t/1.js"), None);
+        assert_eq!(guide_of("en/uz-ee/index.html"), Some(("en", "uz-ee")));
+    }
 
     #[test]
     fn paths() {

@@ -222,7 +222,7 @@ impl Preview {
                     .retain(|path, _| !dirs.iter().any(|d| path.starts_with(d.as_str())));
             }
             // Every language's, a removed language's too.
-            None => self.files.retain(|path, _| !is_search(path)),
+            None => self.files.retain(|path, _| !crate::paths::is_search(path)),
         }
         let n = made.len();
         for (path, bytes) in made {
@@ -275,7 +275,7 @@ impl Preview {
     ) {
         match selection {
             // The search index stays until `finish` makes it again.
-            Selection::All => self.files.retain(|path, _| is_search(path)),
+            Selection::All => self.files.retain(|path, _| crate::paths::is_search(path)),
             Selection::Only {
                 guides,
                 site: site_files,
@@ -293,7 +293,7 @@ impl Preview {
                             *site_files
                         }
                     }
-                    None => *site_files && !is_search(path),
+                    None => *site_files && !crate::paths::is_search(path),
                 };
                 self.files.retain(|path, _| !superseded(path));
             }
@@ -302,17 +302,6 @@ impl Preview {
             self.files.insert(path, Arc::new(bytes));
         }
     }
-}
-
-/// A file of a language's search index (`<lang>/search/…`), of this site's
-/// languages or of one it no longer has: any first folder but the images'
-/// (`media/search/…` is an image of a folder named `search`).
-fn is_search(path: &str) -> bool {
-    let mut parts = path.split('/');
-    let (Some(first), Some(second), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    second == crate::paths::SEARCH && first != "media"
 }
 
 /// (corridor, language) of every guide of `site`.
